@@ -1,0 +1,74 @@
+import { ConfigError } from '../config';
+import { runCheck } from '../check/runCheck';
+import { exitCodeFor } from '../domain/status';
+import { stderrLogger } from '../log';
+import { checkDeps, createRuntime, type Runtime } from '../app/runtime';
+import { statusLine } from './format';
+
+const USAGE = `usage: apns-monitor <command> [--json]
+
+commands:
+  check     read the certificate from Graph, record the check, send due alerts
+  status    show the last recorded check from Table Storage (no Graph call)
+
+exit codes: 0 ok/not configured, 1 warning, 2 critical/expired, 3 unknown or error`;
+
+export interface CliIO {
+  env: Record<string, string | undefined>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  now?: () => Date;
+  runtime?: (env: Record<string, string | undefined>) => Runtime;
+}
+
+const defaultIO: CliIO = {
+  env: process.env,
+  stdout: (t) => process.stdout.write(`${t}\n`),
+  stderr: (t) => process.stderr.write(`${t}\n`),
+};
+
+async function check(runtime: Runtime, json: boolean, io: CliIO): Promise<number> {
+  const result = await runCheck(checkDeps(runtime, stderrLogger, io.now));
+  if (json) io.stdout(JSON.stringify(result, null, 2));
+  else io.stdout(statusLine({ ...result, tenant: runtime.config.tenantName, alertsSent: result.alerts.length, ...runtime.config.policy }));
+  return exitCodeFor(result.status);
+}
+
+async function status(runtime: Runtime, json: boolean, io: CliIO): Promise<number> {
+  const { lastCheck } = await runtime.store.loadState();
+  if (lastCheck === null) {
+    if (json) io.stdout(JSON.stringify({ status: 'unknown', error: 'no check has been recorded yet' }));
+    else io.stdout('APNS UNKNOWN - no check has been recorded yet: run `apns-monitor check`');
+    return 3;
+  }
+  if (json) io.stdout(JSON.stringify(lastCheck, null, 2));
+  else io.stdout(`${statusLine({ ...lastCheck, tenant: runtime.config.tenantName, ...runtime.config.policy })} (checked ${lastCheck.checkedAt})`);
+  return exitCodeFor(lastCheck.status);
+}
+
+export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
+  const [command, ...rest] = argv;
+  const unknownFlag = rest.find((a) => a !== '--json');
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout(USAGE);
+    return command === undefined ? 3 : 0;
+  }
+  if (!['check', 'status'].includes(command) || unknownFlag !== undefined) {
+    io.stderr(`apns-monitor: ${unknownFlag !== undefined ? `unknown option ${unknownFlag}` : `unknown command ${command}`}\n${USAGE}`);
+    return 3;
+  }
+  const json = rest.includes('--json');
+  let runtime: Runtime | null = null;
+  try {
+    runtime = (io.runtime ?? createRuntime)(io.env);
+    return command === 'check' ? await check(runtime, json, io) : await status(runtime, json, io);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(`apns-monitor: ${error.message}`);
+      return 3;
+    }
+    const message = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
+    io.stderr(`APNS UNKNOWN - ${command} failed: ${runtime === null ? message : runtime.redact(message)}`);
+    return 3;
+  }
+}

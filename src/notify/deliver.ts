@@ -1,0 +1,99 @@
+import { addSeconds } from 'date-fns';
+import type { AlertEvent } from '../domain/alertEvent';
+import type { ChannelDelivery, OutboxEntry } from '../storage/records';
+import type { MonitorStore } from '../storage/monitorStore';
+import type { Redactor } from '../redact';
+import type { DeliveryOutcome, Notifier } from './notifier';
+
+/** How long one run holds an alert while it sends it, so an overlapping run leaves it alone. */
+export const DELIVERY_LEASE_SECONDS = 120;
+
+export interface ChannelResult {
+  channel: string;
+  outcome: 'delivered' | 'retry-later' | 'failed-for-good' | 'already-delivered' | 'skipped';
+  detail: string | null;
+}
+
+export interface AlertDelivery {
+  alert: AlertEvent;
+  channels: ChannelResult[];
+  pending: boolean;
+}
+
+/** Whether a channel still owes this alert: not delivered, and not failed for good at the same target. */
+export function channelOwes(notifier: Notifier, delivery: ChannelDelivery | undefined, now: Date): 'send' | 'done' | 'wait' {
+  if (delivery === undefined) return 'send';
+  if (delivery.status === 'delivered') return 'done';
+  if (delivery.status === 'failed' && delivery.target === notifier.target) return 'done';
+  if (delivery.status === 'retry' && delivery.notBefore !== null && new Date(delivery.notBefore) > now) return 'wait';
+  return 'send';
+}
+
+function record(previous: ChannelDelivery | undefined, notifier: Notifier, outcome: DeliveryOutcome, now: Date, redact: Redactor): ChannelDelivery {
+  const attempts = (previous?.attempts ?? 0) + 1;
+  const at = now.toISOString();
+  switch (outcome.result) {
+    case 'delivered':
+      return { status: 'delivered', at, detail: null, target: notifier.target, attempts, notBefore: null };
+    case 'failed-for-good':
+      return { status: 'failed', at, detail: redact(outcome.reason), target: notifier.target, attempts, notBefore: null };
+    case 'retry-later':
+      return {
+        status: 'retry',
+        at,
+        detail: redact(outcome.reason),
+        target: notifier.target,
+        attempts,
+        notBefore: outcome.retryAfterSeconds === null ? null : addSeconds(now, outcome.retryAfterSeconds).toISOString(),
+      };
+  }
+}
+
+/**
+ * Sends every pending alert to every channel that still owes it. A channel that took an alert is
+ * never sent it again; one that failed keeps it pending for the next run. The alert is leased under
+ * its ETag first, so two overlapping runs cannot both send it.
+ */
+export async function deliverPending(store: MonitorStore, notifiers: readonly Notifier[], now: () => Date, redact: Redactor): Promise<AlertDelivery[]> {
+  const results: AlertDelivery[] = [];
+  if (notifiers.length === 0) return results;
+  for (const entry of await store.pendingAlerts()) {
+    const delivery = await deliverOne(store, entry, notifiers, now, redact);
+    if (delivery !== null) results.push(delivery);
+  }
+  return results;
+}
+
+async function deliverOne(store: MonitorStore, entry: OutboxEntry, notifiers: readonly Notifier[], now: () => Date, redact: Redactor): Promise<AlertDelivery | null> {
+  const start = now();
+  if (entry.leaseUntil !== null && new Date(entry.leaseUntil) > start) return null;
+  const owing = notifiers.filter((n) => channelOwes(n, entry.deliveries[n.name], start) === 'send');
+  const claimed = await store.saveOutbox(entry, {
+    pending: entry.pending,
+    deliveries: entry.deliveries,
+    leaseUntil: owing.length === 0 ? null : addSeconds(start, DELIVERY_LEASE_SECONDS).toISOString(),
+  });
+  if (claimed === null) return null;
+
+  const deliveries = { ...claimed.deliveries };
+  const channels: ChannelResult[] = [];
+  for (const notifier of notifiers) {
+    const state = channelOwes(notifier, deliveries[notifier.name], start);
+    if (state !== 'send') {
+      const prior = deliveries[notifier.name];
+      channels.push({ channel: notifier.name, outcome: state === 'wait' ? 'skipped' : prior?.status === 'failed' ? 'failed-for-good' : 'already-delivered', detail: prior?.detail ?? null });
+      continue;
+    }
+    let outcome: DeliveryOutcome;
+    try {
+      outcome = await notifier.notify(claimed.event);
+    } catch (error) {
+      outcome = { result: 'retry-later', reason: `${notifier.name} failed: ${error instanceof Error ? error.message : String(error)}`, retryAfterSeconds: null };
+    }
+    deliveries[notifier.name] = record(deliveries[notifier.name], notifier, outcome, now(), redact);
+    channels.push({ channel: notifier.name, outcome: outcome.result, detail: deliveries[notifier.name]?.detail ?? null });
+  }
+  const pending = notifiers.some((n) => channelOwes(n, deliveries[n.name], start) !== 'done');
+  await store.saveOutbox(claimed, { pending, deliveries, leaseUntil: null });
+  return { alert: claimed.event, channels, pending };
+}

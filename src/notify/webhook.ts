@@ -1,0 +1,31 @@
+import { createHmac } from 'node:crypto';
+import type { WebhookConfig } from '../config';
+import type { AlertEvent } from '../domain/alertEvent';
+import { fingerprint, postForDelivery } from './httpDelivery';
+import type { DeliveryOutcome, Notifier } from './notifier';
+
+export const SIGNATURE_HEADER = 'X-Signature-256';
+
+/** GitHub-style signature over the exact bytes sent, so a receiver can verify before parsing. */
+export function signBody(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+}
+
+/** The generic webhook: the alert event as JSON, signed with WEBHOOK_SECRET. */
+export class WebhookNotifier implements Notifier {
+  readonly name = 'webhook';
+  readonly target: string;
+
+  constructor(private readonly config: WebhookConfig) {
+    this.target = fingerprint(config.url);
+  }
+
+  notify(event: AlertEvent): Promise<DeliveryOutcome> {
+    const body = JSON.stringify(event);
+    return postForDelivery(this.name, this.config.url, body, {
+      [SIGNATURE_HEADER]: signBody(this.config.secret, body),
+      'X-Apns-Monitor-Event': event.kind,
+      'Idempotency-Key': event.id,
+    });
+  }
+}

@@ -1,0 +1,41 @@
+import type { AlertEvent } from '../domain/alertEvent';
+import type { ApnsCertificate } from '../domain/certificate';
+import type { CertificateStatus } from '../domain/status';
+
+/** What one check found, as stored in history and as the last check on the state entity. */
+export interface CheckRecord {
+  checkedAt: string;
+  status: CertificateStatus;
+  daysRemaining: number | null;
+  certificate: ApnsCertificate | null;
+  error: string | null;
+  /** The last check that could read Graph (this one, when it could). */
+  lastGoodCheckAt: string | null;
+  alertIds: string[];
+}
+
+export type DeliveryStatus = 'delivered' | 'retry' | 'failed';
+
+export interface ChannelDelivery {
+  status: DeliveryStatus;
+  at: string;
+  detail: string | null;
+  /** Fingerprint of the channel's target: a failed-for-good alert is tried again once it changes. */
+  target: string;
+  attempts: number;
+  notBefore: string | null;
+}
+
+/** An alert waiting in (or done with) the outbox, with each channel's delivery. */
+export interface OutboxEntry {
+  event: AlertEvent;
+  createdAt: string;
+  pending: boolean;
+  deliveries: Record<string, ChannelDelivery>;
+  leaseUntil: string | null;
+  etag: string;
+}
+
+export type HistoryEntry =
+  | { type: 'check'; at: string; check: CheckRecord }
+  | { type: 'alert'; at: string; alert: AlertEvent };

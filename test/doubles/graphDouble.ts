@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+/**
+ * A loopback HTTPS stand-in for Entra ID (OIDC metadata + client-credentials token endpoint) and for
+ * the Microsoft Graph endpoints the monitor calls. The real @azure/identity and Graph client talk to
+ * it; its certificate is trusted through NODE_EXTRA_CA_CERTS (see loopbackCaPath).
+ */
+
+export const loopbackCaPath = join(__dirname, 'loopback-cert.pem');
+const keyPath = join(__dirname, 'loopback-key.pem');
+
+export interface ScriptedResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Close the connection without answering: a network failure. */
+  drop?: boolean;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  authorization: string | null;
+  body: string;
+}
+
+export interface GraphDoubleOptions {
+  tenantId?: string;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+export class GraphDouble {
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The certificate Graph serves; null answers 404 like a tenant without one. */
+  certificate: Record<string, unknown> | null = null;
+  /** One-off answers for the certificate GET, used before the certificate. */
+  readonly certificateScript: ScriptedResponse[] = [];
+  /** One-off answers for sendMail. */
+  readonly sendMailScript: ScriptedResponse[] = [];
+  readonly requests: RecordedRequest[] = [];
+  readonly sentMail: Array<{ from: string; message: unknown }> = [];
+  /** Wrap the entity in a `value` envelope, as some reference pages show it. */
+  envelope = false;
+  private readonly tokens = new Set<string>();
+  private server: Server | null = null;
+  private port = 0;
+
+  constructor(options: GraphDoubleOptions = {}) {
+    this.tenantId = options.tenantId ?? '11111111-2222-3333-4444-555555555555';
+    this.clientId = options.clientId ?? 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+    this.clientSecret = options.clientSecret ?? 'double-client-secret-value-0123456789';
+  }
+
+  get origin(): string {
+    return `https://127.0.0.1:${this.port}`;
+  }
+
+  get tokensIssued(): number {
+    return this.tokens.size;
+  }
+
+  /** Settings that point the monitor at this double. */
+  env(): Record<string, string> {
+    return {
+      AZURE_TENANT_ID: this.tenantId,
+      AZURE_CLIENT_ID: this.clientId,
+      AZURE_CLIENT_SECRET: this.clientSecret,
+      AZURE_AUTHORITY_HOST: this.origin,
+      GRAPH_ENDPOINT: this.origin,
+    };
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer({ key: readFileSync(keyPath), cert: readFileSync(loopbackCaPath) }, (req, res) => {
+      void this.handle(req, res);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    if (this.server === null) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    this.server = null;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', this.origin);
+    this.requests.push({ method: req.method ?? '', path: url.pathname + url.search, authorization: req.headers.authorization ?? null, body });
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(payload === undefined ? '' : JSON.stringify(payload));
+    };
+    const scripted = (script: ScriptedResponse[]): boolean => {
+      const next = script.shift();
+      if (next === undefined) return false;
+      if (next.drop === true) req.socket.destroy();
+      else send(next.status, next.body, next.headers);
+      return true;
+    };
+
+    const tenantBase = `/${this.tenantId}`;
+    if (req.method === 'GET' && url.pathname === `${tenantBase}/v2.0/.well-known/openid-configuration`) {
+      return send(200, {
+        issuer: `${this.origin}${tenantBase}/v2.0`,
+        authorization_endpoint: `${this.origin}${tenantBase}/oauth2/v2.0/authorize`,
+        token_endpoint: `${this.origin}${tenantBase}/oauth2/v2.0/token`,
+        end_session_endpoint: `${this.origin}${tenantBase}/oauth2/v2.0/logout`,
+        jwks_uri: `${this.origin}${tenantBase}/discovery/v2.0/keys`,
+        response_types_supported: ['code', 'id_token', 'token'],
+        subject_types_supported: ['pairwise'],
+        id_token_signing_alg_values_supported: ['RS256'],
+      });
+    }
+    if (req.method === 'POST' && url.pathname === `${tenantBase}/oauth2/v2.0/token`) {
+      const form = new URLSearchParams(body);
+      if (form.get('client_id') !== this.clientId || form.get('client_secret') !== this.clientSecret) {
+        return send(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
+      }
+      if (form.get('scope') !== `${this.origin}/.default`) {
+        return send(400, { error: 'invalid_scope', error_description: `AADSTS70011: unexpected scope ${form.get('scope')}` });
+      }
+      const token = randomUUID();
+      this.tokens.add(token);
+      return send(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token });
+    }
+
+    const graphPath = url.pathname.replace(/^\/(v1\.0|beta)/, '');
+    const bearer = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
+    if (!this.tokens.has(bearer)) {
+      return send(401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty or invalid.' } });
+    }
+    if (req.method === 'GET' && graphPath === '/deviceManagement/applePushNotificationCertificate') {
+      if (scripted(this.certificateScript)) return;
+      if (this.certificate === null) {
+        return send(404, { error: { code: 'ResourceNotFound', message: 'applePushNotificationCertificate not found' } });
+      }
+      const select = url.searchParams.get('$select')?.split(',');
+      const entity = Object.fromEntries(Object.entries(this.certificate).filter(([k]) => select === undefined || select.includes(k)));
+      const odata = { '@odata.context': `${this.origin}/v1.0/$metadata#deviceManagement/applePushNotificationCertificate/$entity` };
+      return send(200, this.envelope ? { ...odata, value: entity } : { ...odata, ...entity });
+    }
+    const mail = /^\/users\/([^/]+)\/sendMail$/.exec(graphPath);
+    if (req.method === 'POST' && mail !== null) {
+      if (scripted(this.sendMailScript)) return;
+      this.sentMail.push({ from: decodeURIComponent(mail[1]!), message: JSON.parse(body) as unknown });
+      return send(202, undefined);
+    }
+    return send(404, { error: { code: 'UnknownPath', message: `no route for ${req.method} ${url.pathname}` } });
+  }
+}
+
+/** A Graph-shaped certificate with sensible defaults. */
+export function apnsCertificate(expirationDateTime: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    '@odata.type': '#microsoft.graph.applePushNotificationCertificate',
+    id: 'c4c8f047-f047-c4c8-47f0-c8c447f0c8c4',
+    appleIdentifier: 'intune-apns@contoso.com',
+    topicIdentifier: 'com.apple.mgmt.External.8b9f2a3c-1d2e-4f50-9a6b-7c8d9e0f1a2b',
+    lastModifiedDateTime: '2026-01-10T09:00:00Z',
+    expirationDateTime,
+    certificateUploadStatus: null,
+    certificateUploadFailureReason: null,
+    certificateSerialNumber: '5A1B3C7D9E2F4A6B',
+    certificate: 'MIIF...blob-never-selected',
+    ...overrides,
+  };
+}
