@@ -8,7 +8,9 @@ export function createRedactor(secrets: readonly string[]): (text: string) => st
   return (text: string) => {
     let out = text;
     for (const secret of ordered) out = out.split(secret).join('[redacted]');
-    return out.replace(/\b(https?:\/\/[^\s/"'?#]+)[^\s"']*/g, (_m, origin: string) => `${origin}/[redacted]`).replace(/\b(sig|code|key|secret|token)=([^&\s"']+)/gi, '$1=[redacted]');
+    return out
+      .replace(/\b(https?:\/\/[A-Za-z0-9.\-[\]]+(?::\d+)?)([/?#][^\s"']*)?/g, (_m, origin: string, rest?: string) => (rest === undefined || rest === '/' ? `${origin}${rest ?? ''}` : `${origin}/[redacted]`))
+      .replace(/\b(sig|code|key|secret|token)=([^&\s"']+)/gi, '$1=[redacted]');
   };
 }
 

@@ -36,7 +36,7 @@ export function createRuntime(env: Env, options: RuntimeOptions = {}): Runtime {
   return {
     config,
     store: new MonitorStore(createTableClient(config.storage, tableName(config.tablePrefix, 'State')), createTableClient(config.storage, tableName(config.tablePrefix, 'History'))),
-    readCertificate: createCertificateReader(client, options.graph),
+    readCertificate: createCertificateReader(client, { graphEndpoint: config.graphEndpoint, ...options.graph }),
     notifiers: createNotifiers(config),
     redact: createRedactor(secretsOf(config, env)),
   };

@@ -7,6 +7,8 @@ export const READ_PERMISSION = 'DeviceManagementServiceConfig.Read.All';
 const AUTH_ERROR_NAMES = new Set(['AuthenticationError', 'AggregateAuthenticationError', 'CredentialUnavailableError', 'AuthenticationRequiredError']);
 
 export interface CertificateReaderOptions {
+  /** Named in network errors: the Graph client drops the underlying cause (ECONNREFUSED, DNS …). */
+  graphEndpoint?: string;
   /** Extra attempts after a network failure (429/503/504 are retried by the Graph RetryHandler). */
   networkRetries?: number;
   networkRetryDelayMs?: number;
@@ -78,7 +80,7 @@ function describeCause(error: unknown): string {
 }
 
 /** Turns a Graph failure into one sentence an admin can act on. */
-export function describeGraphFailure(error: unknown): { message: string; httpStatus: number | null; network: boolean } {
+export function describeGraphFailure(error: unknown, graphEndpoint = 'Graph'): { message: string; httpStatus: number | null; network: boolean } {
   if (error instanceof GraphError && error.statusCode > 0) {
     const status = error.statusCode;
     if (status === 403) {
@@ -97,7 +99,7 @@ export function describeGraphFailure(error: unknown): { message: string; httpSta
   if (name !== null && AUTH_ERROR_NAMES.has(name)) {
     return { message: `could not get a Graph token from Entra ID: ${describeCause(error)}`, httpStatus: null, network: false };
   }
-  return { message: `could not reach Graph: ${describeCause(error)}`, httpStatus: null, network: true };
+  return { message: `could not reach Graph at ${graphEndpoint}: ${describeCause(error)}`, httpStatus: null, network: true };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -112,7 +114,7 @@ export function createCertificateReader(client: Client, options: CertificateRead
         return parseCertificateBody(body);
       } catch (error) {
         if (error instanceof GraphError && error.statusCode === 404) return { kind: 'not_configured' };
-        const failure = describeGraphFailure(error);
+        const failure = describeGraphFailure(error, options.graphEndpoint);
         if (failure.network && attempt < retries) {
           await sleep(delayMs * (attempt + 1));
           continue;

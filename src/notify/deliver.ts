@@ -93,7 +93,8 @@ async function deliverOne(store: MonitorStore, entry: OutboxEntry, notifiers: re
     deliveries[notifier.name] = record(deliveries[notifier.name], notifier, outcome, now(), redact);
     channels.push({ channel: notifier.name, outcome: outcome.result, detail: deliveries[notifier.name]?.detail ?? null });
   }
-  const pending = notifiers.some((n) => channelOwes(n, deliveries[n.name], start) !== 'done');
+  // Failed-for-good stays pending (undelivered) so a corrected target still gets it.
+  const pending = notifiers.some((n) => deliveries[n.name]?.status !== 'delivered');
   await store.saveOutbox(claimed, { pending, deliveries, leaseUntil: null });
   return { alert: claimed.event, channels, pending };
 }

@@ -32,6 +32,8 @@ interface AlertEntity {
   event: string;
   kind: string;
   createdAt: string;
+  /** Order within its check, so alerts raised together are delivered in the order they were raised. */
+  position: number;
   pending: boolean;
   deliveries: string;
   leaseUntil: string;
@@ -97,13 +99,14 @@ export class MonitorStore {
     const stateEntity = { partitionKey: PARTITION, rowKey: STATE_ROW, state: JSON.stringify(state), lastCheck: JSON.stringify(lastCheck) };
     if (expectedEtag === null) tx.createEntity(stateEntity);
     else tx.updateEntity(stateEntity, 'Replace', { etag: expectedEtag });
-    for (const alert of alerts) {
+    for (const [position, alert] of alerts.entries()) {
       tx.createEntity<AlertEntity & { partitionKey: string; rowKey: string }>({
         partitionKey: PARTITION,
         rowKey: ALERT_ROW_PREFIX + alert.id,
         event: JSON.stringify(alert),
         kind: alert.kind,
         createdAt: alert.occurredAt,
+        position,
         pending: true,
         deliveries: '{}',
         leaseUntil: '',
@@ -148,8 +151,11 @@ export class MonitorStore {
     await ensureTable(this.state);
     const found: OutboxEntry[] = [];
     const filter = odata`PartitionKey eq ${PARTITION} and RowKey ge ${ALERT_ROW_PREFIX} and RowKey lt ${'alert.'} and pending eq true`;
-    for await (const e of this.state.listEntities<AlertEntity>({ queryOptions: { filter } })) found.push(toOutbox(e));
-    return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const entities: Array<TableEntityResult<AlertEntity>> = [];
+    for await (const e of this.state.listEntities<AlertEntity>({ queryOptions: { filter } })) entities.push(e);
+    entities.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || (a.position ?? 0) - (b.position ?? 0));
+    for (const e of entities) found.push(toOutbox(e));
+    return found;
   }
 
   async getAlert(id: string): Promise<OutboxEntry | null> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
@@ -48,6 +49,8 @@ export class GraphDouble {
   readonly sentMail: Array<{ from: string; message: unknown }> = [];
   /** Wrap the entity in a `value` envelope, as some reference pages show it. */
   envelope = false;
+  /** Scopes the token endpoint grants besides its own `<origin>/.default`. */
+  readonly extraScopes = new Set<string>();
   private readonly tokens = new Set<string>();
   private server: Server | null = null;
   private port = 0;
@@ -129,7 +132,8 @@ export class GraphDouble {
       if (form.get('client_id') !== this.clientId || form.get('client_secret') !== this.clientSecret) {
         return send(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
       }
-      if (form.get('scope') !== `${this.origin}/.default`) {
+      const scope = form.get('scope') ?? '';
+      if (scope !== `${this.origin}/.default` && !this.extraScopes.has(scope)) {
         return send(400, { error: 'invalid_scope', error_description: `AADSTS70011: unexpected scope ${form.get('scope')}` });
       }
       const token = randomUUID();
