@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -11,8 +11,10 @@ import { join } from 'node:path';
  * it; its certificate is trusted through NODE_EXTRA_CA_CERTS (see loopbackCaPath).
  */
 
-export const loopbackCaPath = join(__dirname, 'loopback-cert.pem');
-const keyPath = join(__dirname, 'loopback-key.pem');
+// The PEM files stay in test/doubles; the compiled copy of this file (dist/test/doubles) finds them there.
+const pemDir = existsSync(join(__dirname, 'loopback-cert.pem')) ? __dirname : join(__dirname, '..', '..', '..', 'test', 'doubles');
+export const loopbackCaPath = join(pemDir, 'loopback-cert.pem');
+const keyPath = join(pemDir, 'loopback-key.pem');
 
 export interface ScriptedResponse {
   status: number;

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startAzurite } from './azurite';
+import { startAzurite } from '../doubles/azurite';
 
 /** One Azurite for the whole run; each test isolates itself with its own TABLE_PREFIX. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
-const AZURITE_TABLE = join(__dirname, '..', '..', 'node_modules', '.bin', 'azurite-table');
+// Resolved through node_modules, so it works from test/ and from the compiled dist/ alike.
+const AZURITE_TABLE = join(dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'table', 'main.js');
 const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export interface RunningAzurite {
@@ -26,7 +27,7 @@ export function freePort(): Promise<number> {
 
 function startOnce(port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(AZURITE_TABLE, ['--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry', '--tableHost', '127.0.0.1', '--tablePort', String(port)], {
+    const child = spawn(process.execPath, [AZURITE_TABLE, '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry', '--tableHost', '127.0.0.1', '--tablePort', String(port)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -43,6 +44,10 @@ function startOnce(port: number): Promise<ChildProcess> {
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`Azurite exited (${code}) before starting: ${output}`));
