@@ -1,6 +1,6 @@
 import type { ApnsCertificate } from '../domain/certificate';
 import type { CertificateStatus } from '../domain/status';
-import { day } from '../domain/summary';
+import { day, GRACE_DAYS } from '../domain/summary';
 
 export interface StatusView {
   status: CertificateStatus;
@@ -26,6 +26,12 @@ function daysText(days: number): string {
   return `${days} day${Math.abs(days) === 1 ? '' : 's'}`;
 }
 
+/** Floored days are whole, so the grace days left are exactly daysRemaining + 30. */
+function expiredText(expiry: string, days: number): string {
+  const graceLeft = days + GRACE_DAYS;
+  return graceLeft >= 0 ? `EXPIRED ${day(expiry)} (${daysText(graceLeft)} left to renew)` : `EXPIRED ${day(expiry)} (renewal grace period over: re-enroll devices)`;
+}
+
 /** One line in monitoring-plugin form, with performance data after `|`. */
 export function statusLine(view: StatusView): string {
   const parts: string[] = [];
@@ -33,7 +39,7 @@ export function statusLine(view: StatusView): string {
   if (view.status === 'unknown') parts.push(view.error ?? 'the certificate could not be read');
   else if (view.status === 'not_configured') parts.push('no Apple MDM push certificate is configured in Intune');
   else if (cert !== null && view.daysRemaining !== null) {
-    parts.push(view.status === 'expired' ? `EXPIRED ${day(cert.expirationDateTime)} (${daysText(-view.daysRemaining)} ago)` : `expires ${day(cert.expirationDateTime)} (${daysText(view.daysRemaining)})`);
+    parts.push(view.status === 'expired' ? expiredText(cert.expirationDateTime, view.daysRemaining) : `expires ${day(cert.expirationDateTime)} (${daysText(view.daysRemaining)})`);
     if (cert.appleIdentifier !== null) parts.push(`Apple ID ${cert.appleIdentifier}`);
   }
   if (view.tenant !== null) parts.push(`tenant ${view.tenant}`);
