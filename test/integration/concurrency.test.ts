@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { apnsCertificate, GraphDouble } from '../doubles/graphDouble';
-import { WebhookReceiver } from '../doubles/webhookReceiver';
-import { checkAt, storageEnv, testRuntime } from '../support/harness';
+import { expect, test } from 'vitest';
+import { apnsCertificate } from '../doubles/graphDouble';
+import { checkAt, storageEnv, testRuntime, useDoubles } from '../support/harness';
 
-const graph = new GraphDouble();
-const hook = new WebhookReceiver();
-beforeAll(async () => {
-  await graph.start();
-  await hook.start();
-});
-afterAll(async () => {
-  await graph.close();
-  await hook.close();
-});
+const { graph, hook } = useDoubles();
 
 test('overlapping runs (two hosts, same storage) raise and send an alert once', async () => {
   graph.certificate = apnsCertificate('2027-01-05T10:00:00Z');

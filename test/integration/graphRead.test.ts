@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { apnsCertificate, GraphDouble } from '../doubles/graphDouble';
-import { WebhookReceiver } from '../doubles/webhookReceiver';
-import { checkAt, MemoryLogger, storageEnv, testRuntime } from '../support/harness';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { apnsCertificate } from '../doubles/graphDouble';
+import { checkAt, MemoryLogger, storageEnv, testRuntime, useDoubles } from '../support/harness';
 
-const graph = new GraphDouble();
-const hook = new WebhookReceiver();
-beforeAll(async () => {
-  await graph.start();
-  await hook.start();
-});
-afterAll(async () => {
-  await graph.close();
-  await hook.close();
-});
+const { graph, hook } = useDoubles();
 beforeEach(() => {
   graph.certificate = apnsCertificate('2027-01-05T10:00:00Z');
   graph.envelope = false;

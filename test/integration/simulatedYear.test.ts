@@ -1,21 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { AlertEvent } from '../../src/domain/alertEvent';
-import { apnsCertificate, GraphDouble } from '../doubles/graphDouble';
-import { WebhookReceiver } from '../doubles/webhookReceiver';
-import { checkAt, MemoryLogger, storageEnv, testRuntime } from '../support/harness';
+import { apnsCertificate } from '../doubles/graphDouble';
+import { checkAt, MemoryLogger, storageEnv, testRuntime, useDoubles } from '../support/harness';
 
-const graph = new GraphDouble();
-const hook = new WebhookReceiver();
+const { graph, hook } = useDoubles();
 const SECRET = 'simulated-year-webhook-secret';
-beforeAll(async () => {
-  await graph.start();
-  await hook.start();
-});
-afterAll(async () => {
-  await graph.close();
-  await hook.close();
-});
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { GraphDouble } from '../doubles/graphDouble';
+import { WebhookReceiver } from '../doubles/webhookReceiver';
 import { checkDeps, createRuntime, type Runtime } from '../../src/app/runtime';
 import { runCheck, type CheckResult } from '../../src/check/runCheck';
 import type { Logger } from '../../src/log';
@@ -27,4 +29,19 @@ export function testRuntime(env: Record<string, string>): Runtime {
 
 export function checkAt(runtime: Runtime, at: Date, log: Logger = new MemoryLogger()): Promise<CheckResult> {
   return runCheck(checkDeps(runtime, log, () => at));
+}
+
+/** A Graph/Entra double and a webhook receiver, started before and closed after the file's tests. */
+export function useDoubles(): { graph: GraphDouble; hook: WebhookReceiver } {
+  const graph = new GraphDouble();
+  const hook = new WebhookReceiver();
+  beforeAll(async () => {
+    await graph.start();
+    await hook.start();
+  });
+  afterAll(async () => {
+    await graph.close();
+    await hook.close();
+  });
+  return { graph, hook };
 }
