@@ -12,7 +12,6 @@ export const ALERT_KINDS = [
   'test',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
-export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
 
 /** The values a change alert moved away from, so a reader can see what was there before. */
 export interface PreviousValues {

@@ -57,7 +57,7 @@ export function invertedTimeKey(iso: string): string {
 
 function toOutbox(entity: TableEntityResult<AlertEntity>): OutboxEntry {
   return {
-    event: parseJson<AlertEvent>(entity.event, null as unknown as AlertEvent),
+    event: JSON.parse(entity.event) as AlertEvent,
     createdAt: entity.createdAt,
     pending: entity.pending,
     deliveries: parseJson<Record<string, ChannelDelivery>>(entity.deliveries, {}),
@@ -156,15 +156,6 @@ export class MonitorStore {
     entities.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || (a.position ?? 0) - (b.position ?? 0));
     for (const e of entities) found.push(toOutbox(e));
     return found;
-  }
-
-  async getAlert(id: string): Promise<OutboxEntry | null> {
-    try {
-      return toOutbox(await this.state.getEntity<AlertEntity>(PARTITION, ALERT_ROW_PREFIX + id));
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return null;
-      throw error;
-    }
   }
 
   /** Saves deliveries and lease under the entry's ETag; null when another run got there first. */
