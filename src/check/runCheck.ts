@@ -80,7 +80,7 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
   for (const alert of alerts) deps.log.info(`alert ${alert.kind} (${alert.severity}) raised: ${alert.id}`);
 
   if (deps.notifiers.length === 0) deps.log.warn('no alert channel is configured: alerts stay queued until one is (set WEBHOOK_URL or NOTIFY_URL)');
-  const deliveries = await deliverPending(deps.store, deps.notifiers, deps.now, deps.redact);
+  const deliveries = await deliverPending(deps.store.outbox, deps.notifiers, deps.now, deps.redact);
   for (const d of deliveries) {
     for (const c of d.channels) {
       if (c.outcome === 'retry-later' || c.outcome === 'failed-for-good') deps.log.warn(`alert ${d.alert.id} → ${c.channel}: ${c.outcome}: ${c.detail ?? ''}`);

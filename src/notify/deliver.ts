@@ -1,7 +1,7 @@
 import { addSeconds } from 'date-fns';
 import type { AlertEvent } from '../domain/alertEvent';
 import type { ChannelDelivery, OutboxEntry } from '../storage/records';
-import type { MonitorStore } from '../storage/monitorStore';
+import type { Outbox } from '../storage/outbox';
 import type { Redactor } from '../redact';
 import type { DeliveryOutcome, Notifier } from './notifier';
 
@@ -54,21 +54,22 @@ function record(previous: ChannelDelivery | undefined, notifier: Notifier, outco
  * never sent it again; one that failed keeps it pending for the next run. The alert is leased under
  * its ETag first, so two overlapping runs cannot both send it.
  */
-export async function deliverPending(store: MonitorStore, notifiers: readonly Notifier[], now: () => Date, redact: Redactor): Promise<AlertDelivery[]> {
+export async function deliverPending(outbox: Outbox, notifiers: readonly Notifier[], now: () => Date, redact: Redactor): Promise<AlertDelivery[]> {
   const results: AlertDelivery[] = [];
   if (notifiers.length === 0) return results;
-  for (const entry of await store.pendingAlerts()) {
-    const delivery = await deliverOne(store, entry, notifiers, now, redact);
+  for (const entry of await outbox.pending()) {
+    const delivery = await deliverOne(outbox, entry, notifiers, now, redact);
     if (delivery !== null) results.push(delivery);
   }
   return results;
 }
 
-async function deliverOne(store: MonitorStore, entry: OutboxEntry, notifiers: readonly Notifier[], now: () => Date, redact: Redactor): Promise<AlertDelivery | null> {
+/** Delivers one alert to the channels that still owe it; null when another run holds it. */
+export async function deliverOne(outbox: Outbox, entry: OutboxEntry, notifiers: readonly Notifier[], now: () => Date, redact: Redactor): Promise<AlertDelivery | null> {
   const start = now();
   if (entry.leaseUntil !== null && new Date(entry.leaseUntil) > start) return null;
   const owing = notifiers.filter((n) => channelOwes(n, entry.deliveries[n.name], start) === 'send');
-  const claimed = await store.saveOutbox(entry, {
+  const claimed = await outbox.save(entry, {
     pending: entry.pending,
     deliveries: entry.deliveries,
     leaseUntil: owing.length === 0 ? null : addSeconds(start, DELIVERY_LEASE_SECONDS).toISOString(),
@@ -95,6 +96,6 @@ async function deliverOne(store: MonitorStore, entry: OutboxEntry, notifiers: re
   }
   // Failed-for-good stays pending (undelivered) so a corrected target still gets it.
   const pending = notifiers.some((n) => deliveries[n.name]?.status !== 'delivered');
-  await store.saveOutbox(claimed, { pending, deliveries, leaseUntil: null });
+  await outbox.save(claimed, { pending, deliveries, leaseUntil: null });
   return { alert: claimed.event, channels, pending };
 }

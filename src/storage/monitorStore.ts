@@ -1,8 +1,9 @@
-import { odata, TableTransaction, type TableClient, type TableEntityResult } from '@azure/data-tables';
+import { odata, TableTransaction, type TableClient } from '@azure/data-tables';
 import type { AlertEvent } from '../domain/alertEvent';
 import { INITIAL_STATE, type AlertState } from '../domain/decide';
 import { ensureTable, statusCodeOf } from './tableClients';
-import type { ChannelDelivery, CheckRecord, HistoryEntry, OutboxEntry } from './records';
+import { Outbox } from './outbox';
+import type { CheckRecord, HistoryEntry } from './records';
 
 const PARTITION = 'apns';
 const STATE_ROW = 'state';
@@ -28,17 +29,6 @@ interface StateEntity {
   lastCheck: string;
 }
 
-interface AlertEntity {
-  event: string;
-  kind: string;
-  createdAt: string;
-  /** Order within its check, so alerts raised together are delivered in the order they were raised. */
-  position: number;
-  pending: boolean;
-  deliveries: string;
-  leaseUntil: string;
-}
-
 interface HistoryEntity {
   type: string;
   at: string;
@@ -55,27 +45,21 @@ export function invertedTimeKey(iso: string): string {
   return String(MAX_TIME_MS - new Date(iso).getTime()).padStart(16, '0');
 }
 
-function toOutbox(entity: TableEntityResult<AlertEntity>): OutboxEntry {
-  return {
-    event: JSON.parse(entity.event) as AlertEvent,
-    createdAt: entity.createdAt,
-    pending: entity.pending,
-    deliveries: parseJson<Record<string, ChannelDelivery>>(entity.deliveries, {}),
-    leaseUntil: entity.leaseUntil === '' ? null : entity.leaseUntil,
-    etag: entity.etag,
-  };
-}
-
 /**
  * The monitor's records. The alert state and the alerts it raises share one partition, so a check
  * commits both in one transaction guarded by the state's ETag: of two overlapping runs only one
  * raises a given alert, and an alert is never recorded without the state that explains it.
  */
 export class MonitorStore {
+  /** Alerts raised by checks, in the state's partition so they commit with it. */
+  readonly outbox: Outbox;
+
   constructor(
     private readonly state: TableClient,
     private readonly history: TableClient,
-  ) {}
+  ) {
+    this.outbox = new Outbox(state, PARTITION, ALERT_ROW_PREFIX);
+  }
 
   async loadState(): Promise<LoadedState> {
     await ensureTable(this.state);
@@ -99,19 +83,7 @@ export class MonitorStore {
     const stateEntity = { partitionKey: PARTITION, rowKey: STATE_ROW, state: JSON.stringify(state), lastCheck: JSON.stringify(lastCheck) };
     if (expectedEtag === null) tx.createEntity(stateEntity);
     else tx.updateEntity(stateEntity, 'Replace', { etag: expectedEtag });
-    for (const [position, alert] of alerts.entries()) {
-      tx.createEntity<AlertEntity & { partitionKey: string; rowKey: string }>({
-        partitionKey: PARTITION,
-        rowKey: ALERT_ROW_PREFIX + alert.id,
-        event: JSON.stringify(alert),
-        kind: alert.kind,
-        createdAt: alert.occurredAt,
-        position,
-        pending: true,
-        deliveries: '{}',
-        leaseUntil: '',
-      });
-    }
+    for (const [position, alert] of alerts.entries()) tx.createEntity(this.outbox.row(alert, position));
     try {
       await this.state.submitTransaction(tx.actions);
     } catch (error) {
@@ -147,35 +119,4 @@ export class MonitorStore {
     return entries;
   }
 
-  async pendingAlerts(): Promise<OutboxEntry[]> {
-    await ensureTable(this.state);
-    const found: OutboxEntry[] = [];
-    const filter = odata`PartitionKey eq ${PARTITION} and RowKey ge ${ALERT_ROW_PREFIX} and RowKey lt ${'alert.'} and pending eq true`;
-    const entities: Array<TableEntityResult<AlertEntity>> = [];
-    for await (const e of this.state.listEntities<AlertEntity>({ queryOptions: { filter } })) entities.push(e);
-    entities.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || (a.position ?? 0) - (b.position ?? 0));
-    for (const e of entities) found.push(toOutbox(e));
-    return found;
-  }
-
-  /** Saves deliveries and lease under the entry's ETag; null when another run got there first. */
-  async saveOutbox(entry: OutboxEntry, change: Pick<OutboxEntry, 'pending' | 'deliveries' | 'leaseUntil'>): Promise<OutboxEntry | null> {
-    try {
-      const result = await this.state.updateEntity(
-        {
-          partitionKey: PARTITION,
-          rowKey: ALERT_ROW_PREFIX + entry.event.id,
-          pending: change.pending,
-          deliveries: JSON.stringify(change.deliveries),
-          leaseUntil: change.leaseUntil ?? '',
-        },
-        'Merge',
-        { etag: entry.etag },
-      );
-      return { ...entry, ...change, etag: result.etag ?? entry.etag };
-    } catch (error) {
-      if (statusCodeOf(error) === 412) return null;
-      throw error;
-    }
-  }
 }

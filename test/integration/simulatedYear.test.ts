@@ -69,7 +69,7 @@ test('a simulated year of checks every 12 hours sends each alert exactly once, t
   expect(events.find((e) => e.kind === 'topic_changed')).toMatchObject({ severity: 'critical', topicIdentifier: newTopic, previous: { topicIdentifier: oldTopic } });
 
   // Nothing is left pending, and the webhook secret and URL never reached a log line.
-  expect(await runtime.store.pendingAlerts()).toEqual([]);
+  expect(await runtime.store.outbox.pending()).toEqual([]);
   expect(log.lines.join('\n')).not.toContain(SECRET);
   expect(log.lines.join('\n')).not.toContain('/apns');
   expect(log.lines.some((l) => l.includes('webhook answered 503'))).toBe(true);

@@ -1,0 +1,111 @@
+import { odata, TableTransaction, type TableClient, type TableEntityResult } from '@azure/data-tables';
+import type { AlertEvent } from '../domain/alertEvent';
+import type { ChannelDelivery, OutboxEntry } from './records';
+import { ensureTable, statusCodeOf } from './tableClients';
+
+interface AlertEntity {
+  event: string;
+  kind: string;
+  createdAt: string;
+  /** Order within its check, so alerts raised together are delivered in the order they were raised. */
+  position: number;
+  pending: boolean;
+  deliveries: string;
+  leaseUntil: string;
+}
+
+type Row = AlertEntity & { partitionKey: string; rowKey: string };
+
+/** The first key after every key that starts with the prefix ("alert-" → "alert."). */
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+function toEntry(entity: TableEntityResult<AlertEntity>): OutboxEntry {
+  return {
+    event: JSON.parse(entity.event) as AlertEvent,
+    createdAt: entity.createdAt,
+    pending: entity.pending,
+    deliveries: JSON.parse(entity.deliveries || '{}') as Record<string, ChannelDelivery>,
+    leaseUntil: entity.leaseUntil === '' ? null : entity.leaseUntil,
+    etag: entity.etag,
+  };
+}
+
+/**
+ * Alerts waiting for (or done with) delivery, one entity each, with every channel's result. The
+ * check keeps its outbox beside the alert state (so both are written in one transaction); the notify
+ * function keeps its delivery log in a table of its own.
+ */
+export class Outbox {
+  constructor(
+    readonly client: TableClient,
+    private readonly partition: string,
+    private readonly rowPrefix: string,
+  ) {}
+
+  row(event: AlertEvent, position: number): Row {
+    return {
+      partitionKey: this.partition,
+      rowKey: this.rowPrefix + event.id,
+      event: JSON.stringify(event),
+      kind: event.kind,
+      createdAt: event.occurredAt,
+      position,
+      pending: true,
+      deliveries: '{}',
+      leaseUntil: '',
+    };
+  }
+
+  /** Adds the alert unless it is there already; either way returns what is stored. */
+  async add(event: AlertEvent): Promise<{ entry: OutboxEntry; added: boolean }> {
+    await ensureTable(this.client);
+    try {
+      const tx = new TableTransaction();
+      tx.createEntity(this.row(event, 0));
+      await this.client.submitTransaction(tx.actions);
+      return { entry: await this.get(event.id), added: true };
+    } catch (error) {
+      if (statusCodeOf(error) !== 409) throw error;
+      return { entry: await this.get(event.id), added: false };
+    }
+  }
+
+  async get(id: string): Promise<OutboxEntry> {
+    return toEntry(await this.client.getEntity<AlertEntity>(this.partition, this.rowPrefix + id));
+  }
+
+  async pending(): Promise<OutboxEntry[]> {
+    await ensureTable(this.client);
+    const filter =
+      this.rowPrefix === ''
+        ? odata`PartitionKey eq ${this.partition} and pending eq true`
+        : odata`PartitionKey eq ${this.partition} and RowKey ge ${this.rowPrefix} and RowKey lt ${prefixEnd(this.rowPrefix)} and pending eq true`;
+    const entities: Array<TableEntityResult<AlertEntity>> = [];
+    for await (const e of this.client.listEntities<AlertEntity>({ queryOptions: { filter } })) entities.push(e);
+    entities.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || (a.position ?? 0) - (b.position ?? 0));
+    return entities.map(toEntry);
+  }
+
+  /** Saves deliveries and lease under the entry's ETag; null when another run got there first. */
+  async save(entry: OutboxEntry, change: Pick<OutboxEntry, 'pending' | 'deliveries' | 'leaseUntil'>): Promise<OutboxEntry | null> {
+    try {
+      const result = await this.client.updateEntity(
+        {
+          partitionKey: this.partition,
+          rowKey: this.rowPrefix + entry.event.id,
+          pending: change.pending,
+          deliveries: JSON.stringify(change.deliveries),
+          leaseUntil: change.leaseUntil ?? '',
+        },
+        'Merge',
+        { etag: entry.etag },
+      );
+      return { ...entry, ...change, etag: result.etag ?? entry.etag };
+    } catch (error) {
+      if (statusCodeOf(error) === 412) return null;
+      throw error;
+    }
+  }
+}
