@@ -1,9 +1,6 @@
 import { app } from '@azure/functions';
-import { makeCheckTimerHandler } from '../src/app/checkHandler';
+import { timerFunction } from '../src/app/functionDefinitions';
 
 // Every CHECK_SCHEDULE (default "0 0 */6 * * *"): the same check as `apns-monitor check`.
-app.timer('checkCertificate', {
-  schedule: '%CHECK_SCHEDULE%',
-  runOnStartup: false,
-  handler: makeCheckTimerHandler(),
-});
+const check = timerFunction('checkCertificate');
+app.timer(check.name, { schedule: check.schedule, runOnStartup: false, handler: check.handler });

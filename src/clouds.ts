@@ -42,8 +42,11 @@ export const CLOUDS: Readonly<Record<CloudName, CloudEndpoints>> = {
 
 export const CLOUD_NAMES = Object.keys(CLOUDS) as CloudName[];
 
-/** The Intune page where the certificate is renewed, and Apple's portal where the renewal is made. */
+/**
+ * Intune's Devices › Enrollment › Apple page, where the MDM Push certificate is renewed; and Apple's
+ * portal where the renewal itself is made.
+ */
 export function intuneApplePushPage(cloud: CloudName): string {
-  return `${CLOUDS[cloud].intuneAdminCenter}/#view/Microsoft_Intune_Enrollment/AppleMDMPushCertificate.ReactView`;
+  return `${CLOUDS[cloud].intuneAdminCenter}/#view/Microsoft_Intune_DeviceSettings/DevicesEnrollmentMenu/~/appleEnrollment`;
 }
 export const APPLE_PUSH_PORTAL = 'https://identity.apple.com/pushcert';

@@ -31,6 +31,22 @@ export interface WebhookConfig {
   secret: string;
 }
 
+export interface TeamsConfig {
+  url: string;
+}
+
+export interface EmailConfig {
+  /** The mailbox (UPN or object ID) that sends, through Graph sendMail. */
+  from: string;
+  to: string[];
+}
+
+/** The notify function the check posts alerts to, instead of delivering them in-process. */
+export interface NotifyEndpointConfig {
+  url: string;
+  key: string | null;
+}
+
 export interface AlertPolicy {
   /** Descending, unique, whole days. */
   thresholdDays: number[];
@@ -53,6 +69,11 @@ export interface MonitorConfig {
   policy: AlertPolicy;
   checkSchedule: string;
   webhook: WebhookConfig | null;
+  teams: TeamsConfig | null;
+  email: EmailConfig | null;
+  /** IANA time zone in which alerts also show the expiry, e.g. Europe/Berlin. */
+  displayTimeZone: string | null;
+  notify: NotifyEndpointConfig | null;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -149,6 +170,49 @@ function parseStorage(env: Env, cloud: CloudName): StorageConfig {
   );
 }
 
+const EMAIL = /^[^\s@,;<>]+@[^\s@,;<>]+\.[^\s@,;<>]+$/;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function parseEmail(env: Env): EmailConfig | null {
+  const from = value(env, 'EMAIL_FROM');
+  const toRaw = value(env, 'EMAIL_TO');
+  if (from === undefined && toRaw === undefined) return null;
+  if (from === undefined) throw new ConfigError('EMAIL_FROM', 'the sending mailbox (UPN or object ID) when EMAIL_TO is set');
+  if (!EMAIL.test(from) && !GUID.test(from)) throw new ConfigError('EMAIL_FROM', 'a mailbox address (UPN) or user object ID', from);
+  if (toRaw === undefined) throw new ConfigError('EMAIL_TO', 'a comma-separated list of recipient addresses when EMAIL_FROM is set');
+  const to = toRaw.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  if (to.length === 0 || to.some((a) => !EMAIL.test(a))) throw new ConfigError('EMAIL_TO', 'a comma-separated list of email addresses', toRaw);
+  return { from, to };
+}
+
+function parseTimeZone(env: Env): string | null {
+  const zone = value(env, 'DISPLAY_TIMEZONE');
+  if (zone === undefined) return null;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+  } catch {
+    throw new ConfigError('DISPLAY_TIMEZONE', 'an IANA time zone such as Europe/Berlin or America/New_York', zone);
+  }
+  return zone;
+}
+
+/**
+ * In Azure the check posts to this app's own notify function unless told otherwise; locally (no
+ * WEBSITE_HOSTNAME) it delivers in-process. NOTIFY_URL=inprocess forces in-process delivery.
+ */
+function parseNotify(env: Env): NotifyEndpointConfig | null {
+  const raw = value(env, 'NOTIFY_URL');
+  if (raw !== undefined && raw.toLowerCase() === 'inprocess') return null;
+  const host = value(env, 'WEBSITE_HOSTNAME');
+  const url = httpsUrl(env, 'NOTIFY_URL', false) ?? (host === undefined ? undefined : `https://${host}/api/notify`);
+  if (url === undefined) return null;
+  const key = value(env, 'NOTIFY_KEY') ?? null;
+  if (key === null && raw === undefined) {
+    throw new ConfigError('NOTIFY_KEY', `the notify function's key (sent as x-functions-key to ${url}), or NOTIFY_URL=inprocess`);
+  }
+  return { url, key };
+}
+
 function parseCredential(env: Env): GraphCredentialConfig {
   const tenantId = value(env, 'AZURE_TENANT_ID');
   const clientId = value(env, 'AZURE_CLIENT_ID');
@@ -204,6 +268,8 @@ export function loadConfig(env: Env): MonitorConfig {
     webhook = { url: webhookUrl, secret: webhookSecret };
   }
 
+  const teamsUrl = httpsUrl(env, 'TEAMS_WEBHOOK_URL', true);
+
   return {
     tenantName: value(env, 'TENANT_NAME') ?? null,
     cloud,
@@ -217,12 +283,16 @@ export function loadConfig(env: Env): MonitorConfig {
     policy: { thresholdDays, warningDays, criticalDays, expiredRepeatHours },
     checkSchedule,
     webhook,
+    teams: teamsUrl === undefined ? null : { url: teamsUrl },
+    email: parseEmail(env),
+    displayTimeZone: parseTimeZone(env),
+    notify: parseNotify(env),
   };
 }
 
 /** Values that must never appear in a log line, an error or history. */
 export function secretsOf(config: MonitorConfig, env: Env): string[] {
-  const secrets = [value(env, 'AZURE_CLIENT_SECRET'), config.webhook?.url, config.webhook?.secret];
+  const secrets = [value(env, 'AZURE_CLIENT_SECRET'), config.webhook?.url, config.webhook?.secret, config.teams?.url, config.notify?.key ?? undefined];
   if (config.storage.kind === 'connectionString') {
     const key = /AccountKey=([^;]+)/i.exec(config.storage.connectionString)?.[1];
     const sas = /SharedAccessSignature=([^;]+)/i.exec(config.storage.connectionString)?.[1];

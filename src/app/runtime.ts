@@ -1,3 +1,4 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
 import { loadConfig, secretsOf, type Env, type MonitorConfig } from '../config';
 import type { ReadOutcome } from '../domain/certificate';
 import { createCertificateReader, type CertificateReaderOptions } from '../graph/certificateReader';
@@ -5,10 +6,14 @@ import { createGraphCredential } from '../graph/credential';
 import { createGraphClient, type GraphClientOptions } from '../graph/graphClient';
 import { redactingLogger, type Logger } from '../log';
 import type { Notifier } from '../notify/notifier';
+import { EmailNotifier } from '../notify/email';
+import { NotifyFunctionNotifier } from '../notify/notifyFunction';
+import { TeamsNotifier } from '../notify/teams';
 import { WebhookNotifier } from '../notify/webhook';
+import { Outbox } from '../storage/outbox';
 import { createRedactor, type Redactor } from '../redact';
 import { MonitorStore } from '../storage/monitorStore';
-import { createTableClient, tableName } from '../storage/tableClients';
+import { createTableClient, tableName, type TableRole } from '../storage/tableClients';
 import type { CheckDeps } from '../check/runCheck';
 
 /** Everything a handler or command needs, built once from the app settings. */
@@ -16,7 +21,12 @@ export interface Runtime {
   config: MonitorConfig;
   store: MonitorStore;
   readCertificate: () => Promise<ReadOutcome>;
+  /** Where the check sends alerts: the notify function when NOTIFY_URL is set, else the channels. */
   notifiers: Notifier[];
+  /** The configured channels themselves (Teams, email, webhook). */
+  channels: Notifier[];
+  /** The notify function's delivery log, idempotent on the event id. */
+  deliveryLog: Outbox;
   redact: Redactor;
 }
 
@@ -24,20 +34,27 @@ export interface RuntimeOptions {
   graph?: GraphClientOptions & CertificateReaderOptions;
 }
 
-export function createNotifiers(config: MonitorConfig): Notifier[] {
-  const notifiers: Notifier[] = [];
-  if (config.webhook !== null) notifiers.push(new WebhookNotifier(config.webhook));
-  return notifiers;
+export function createChannels(config: MonitorConfig, graph: Client): Notifier[] {
+  const view = { cloud: config.cloud, timeZone: config.displayTimeZone };
+  const channels: Notifier[] = [];
+  if (config.teams !== null) channels.push(new TeamsNotifier(config.teams, view));
+  if (config.email !== null) channels.push(new EmailNotifier(config.email, graph, view));
+  if (config.webhook !== null) channels.push(new WebhookNotifier(config.webhook));
+  return channels;
 }
 
 export function createRuntime(env: Env, options: RuntimeOptions = {}): Runtime {
   const config = loadConfig(env);
   const client = createGraphClient(config, createGraphCredential(config), options.graph);
+  const channels = createChannels(config, client);
+  const table = (role: TableRole) => createTableClient(config.storage, tableName(config.tablePrefix, role));
   return {
     config,
-    store: new MonitorStore(createTableClient(config.storage, tableName(config.tablePrefix, 'State')), createTableClient(config.storage, tableName(config.tablePrefix, 'History'))),
+    store: new MonitorStore(table('State'), table('History')),
     readCertificate: createCertificateReader(client, { graphEndpoint: config.graphEndpoint, ...options.graph }),
-    notifiers: createNotifiers(config),
+    notifiers: config.notify === null ? channels : [new NotifyFunctionNotifier(config.notify)],
+    channels,
+    deliveryLog: new Outbox(table('Deliveries'), 'notify', ''),
     redact: createRedactor(secretsOf(config, env)),
   };
 }

@@ -79,7 +79,7 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
   }
   for (const alert of alerts) deps.log.info(`alert ${alert.kind} (${alert.severity}) raised: ${alert.id}`);
 
-  if (deps.notifiers.length === 0) deps.log.warn('no alert channel is configured: alerts stay queued until one is (set WEBHOOK_URL or NOTIFY_URL)');
+  if (deps.notifiers.length === 0) deps.log.warn('no alert channel is configured: alerts stay queued until one is (set TEAMS_WEBHOOK_URL, EMAIL_FROM/EMAIL_TO, WEBHOOK_URL or NOTIFY_URL)');
   const deliveries = await deliverPending(deps.store.outbox, deps.notifiers, deps.now, deps.redact);
   for (const d of deliveries) {
     for (const c of d.channels) {

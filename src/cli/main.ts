@@ -4,14 +4,18 @@ import { exitCodeFor } from '../domain/status';
 import { stderrLogger } from '../log';
 import { checkDeps, createRuntime, type Runtime } from '../app/runtime';
 import { statusLine } from './format';
+import { sendTestEvent } from './notifyTest';
 
 const USAGE = `usage: apns-monitor <command> [--json]
 
 commands:
   check     read the certificate from Graph, record the check, send due alerts
   status    show the last recorded check from Table Storage (no Graph call)
+  notify-test
+            send a test message to every configured channel (through NOTIFY_URL when set)
 
-exit codes: 0 ok/not configured, 1 warning, 2 critical/expired, 3 unknown or error`;
+exit codes: 0 ok/not configured, 1 warning, 2 critical/expired, 3 unknown or error
+            (notify-test: 0 every channel took it, 2 one did not, 3 none configured)`;
 
 export interface CliIO {
   env: Record<string, string | undefined>;
@@ -19,6 +23,10 @@ export interface CliIO {
   stderr: (text: string) => void;
   now?: () => Date;
   runtime?: (env: Record<string, string | undefined>) => Runtime;
+}
+
+function hasStorageSetting(env: Record<string, string | undefined>): boolean {
+  return Object.keys(env).some((k) => k === 'AzureWebJobsStorage' || k.startsWith('AzureWebJobsStorage__'));
 }
 
 const defaultIO: CliIO = {
@@ -46,6 +54,17 @@ async function status(runtime: Runtime, json: boolean, io: CliIO): Promise<numbe
   return exitCodeFor(lastCheck.status);
 }
 
+async function notifyTest(runtime: Runtime, json: boolean, io: CliIO): Promise<number> {
+  if (runtime.config.notify === null && runtime.channels.length === 0) {
+    io.stderr('apns-monitor: no channel is configured: set TEAMS_WEBHOOK_URL, EMAIL_FROM and EMAIL_TO, WEBHOOK_URL and WEBHOOK_SECRET, or NOTIFY_URL');
+    return 3;
+  }
+  const reports = await sendTestEvent(runtime.config, runtime.channels, runtime.redact, (io.now ?? (() => new Date()))());
+  if (json) io.stdout(JSON.stringify({ channels: reports }, null, 2));
+  else for (const r of reports) io.stdout(`${r.channel}: ${r.outcome}${r.detail === null ? '' : ` - ${r.detail}`}`);
+  return reports.every((r) => r.outcome === 'delivered') ? 0 : 2;
+}
+
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
   const [command, ...rest] = argv;
   const unknownFlag = rest.find((a) => a !== '--json');
@@ -53,14 +72,17 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     io.stdout(USAGE);
     return command === undefined ? 3 : 0;
   }
-  if (!['check', 'status'].includes(command) || unknownFlag !== undefined) {
+  if (!['check', 'status', 'notify-test'].includes(command) || unknownFlag !== undefined) {
     io.stderr(`apns-monitor: ${unknownFlag !== undefined ? `unknown option ${unknownFlag}` : `unknown command ${command}`}\n${USAGE}`);
     return 3;
   }
   const json = rest.includes('--json');
   let runtime: Runtime | null = null;
   try {
-    runtime = (io.runtime ?? createRuntime)(io.env);
+    // notify-test touches no storage: an admin may run it with only the channel or NOTIFY_URL settings.
+    const env = command === 'notify-test' && !hasStorageSetting(io.env) ? { ...io.env, AzureWebJobsStorage: 'UseDevelopmentStorage=true' } : io.env;
+    runtime = (io.runtime ?? createRuntime)(env);
+    if (command === 'notify-test') return await notifyTest(runtime, json, io);
     return command === 'check' ? await check(runtime, json, io) : await status(runtime, json, io);
   } catch (error) {
     if (error instanceof ConfigError) {

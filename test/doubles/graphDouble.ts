@@ -48,7 +48,8 @@ export class GraphDouble {
   /** One-off answers for sendMail. */
   readonly sendMailScript: ScriptedResponse[] = [];
   readonly requests: RecordedRequest[] = [];
-  readonly sentMail: Array<{ from: string; message: unknown }> = [];
+  /** Mail sent through sendMail; MIME bodies (Content-Type text/plain, base64) are decoded. */
+  readonly sentMail: Array<{ from: string; mime: string | null; message: unknown }> = [];
   /** Wrap the entity in a `value` envelope, as some reference pages show it. */
   envelope = false;
   /** Scopes the token endpoint grants besides its own `<origin>/.default`. */
@@ -161,7 +162,9 @@ export class GraphDouble {
     const mail = /^\/users\/([^/]+)\/sendMail$/.exec(graphPath);
     if (req.method === 'POST' && mail !== null) {
       if (scripted(this.sendMailScript)) return;
-      this.sentMail.push({ from: decodeURIComponent(mail[1]!), message: JSON.parse(body) as unknown });
+      const isMime = (req.headers['content-type'] ?? '').startsWith('text/plain');
+      if (isMime && !/^[A-Za-z0-9+/=\r\n]+$/.test(body)) return send(400, { error: { code: 'ErrorMimeContentInvalidBase64String', message: 'Invalid base64 string for MIME content.' } });
+      this.sentMail.push({ from: decodeURIComponent(mail[1]!), mime: isMime ? Buffer.from(body, 'base64').toString('utf8') : null, message: isMime ? null : (JSON.parse(body) as unknown) });
       return send(202, undefined);
     }
     return send(404, { error: { code: 'UnknownPath', message: `no route for ${req.method} ${url.pathname}` } });

@@ -1,0 +1,6 @@
+import { app } from '@azure/functions';
+import { httpFunction } from '../src/app/functionDefinitions';
+
+// POST /api/notify: one alert event, delivered once to each configured channel.
+const notify = httpFunction('notify');
+app.http(notify.name, { route: notify.route, methods: notify.methods, authLevel: notify.authLevel, handler: notify.handler });

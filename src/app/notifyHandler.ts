@@ -1,0 +1,74 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { validateAlertEvent } from '../domain/validateEvent';
+import { deliverOne } from '../notify/deliver';
+import type { NotifyResponse } from '../notify/notifyFunction';
+import { contextLogger } from './checkHandler';
+import { sharedRuntime, type Runtime } from './runtime';
+
+export const MAX_NOTIFY_BODY_BYTES = 64 * 1024;
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
+  return { status, jsonBody: body, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } };
+}
+
+/** Reads at most `limit` bytes; null when the body is larger (without reading the rest). */
+async function readLimited(request: HttpRequest, limit: number): Promise<Buffer | null> {
+  if (request.body === null) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * POST /api/notify: one alert event in, delivered once to each configured channel. Targets come only
+ * from configuration; nothing in the request can choose where the function posts.
+ */
+export function makeNotifyHandler(runtime: () => Runtime = sharedRuntime) {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    if (request.method !== 'POST') return json(405, { error: `method ${request.method} is not allowed: POST one alert event` }, { allow: 'POST' });
+    const tooLarge = json(413, { error: `the body is larger than ${MAX_NOTIFY_BODY_BYTES} bytes` });
+    const declared = Number(request.headers.get('content-length') ?? '0');
+    if (declared > MAX_NOTIFY_BODY_BYTES) return tooLarge;
+    const raw = await readLimited(request, MAX_NOTIFY_BODY_BYTES);
+    if (raw === null) return tooLarge;
+
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw.toString('utf8'));
+    } catch (error) {
+      return json(400, { error: `the body is not valid JSON: ${error instanceof Error ? error.message : 'parse error'}` });
+    }
+    const validation = validateAlertEvent(parsed);
+    if (!validation.ok) return json(400, { error: `invalid alert event: ${validation.field} ${validation.problem}`, field: validation.field });
+
+    const rt = runtime();
+    const log = contextLogger(context);
+    if (rt.channels.length === 0) {
+      log.error('notify: no channel is configured (TEAMS_WEBHOOK_URL, EMAIL_FROM/EMAIL_TO or WEBHOOK_URL)');
+      return json(503, { error: 'no alert channel is configured on the notify function' });
+    }
+    const { entry, added } = await rt.deliveryLog.add(validation.event);
+    const delivery = await deliverOne(rt.deliveryLog, entry, rt.channels, () => new Date(), rt.redact);
+    const response: NotifyResponse & { duplicate: boolean } =
+      delivery === null
+        ? { id: entry.event.id, duplicate: !added, pending: true, channels: rt.channels.map((c) => ({ channel: c.name, outcome: 'in-progress', detail: 'another request is delivering this alert' })) }
+        : { id: entry.event.id, duplicate: !added, pending: delivery.pending, channels: delivery.channels };
+    for (const c of response.channels) {
+      const line = `notify ${response.id} (${entry.event.kind}) → ${c.channel}: ${c.outcome}${c.detail === null ? '' : `: ${c.detail}`}`;
+      if (c.outcome === 'retry-later' || c.outcome === 'failed-for-good') log.warn(rt.redact(line));
+      else log.info(rt.redact(line));
+    }
+    return json(202, response);
+  };
+}

@@ -1,0 +1,126 @@
+import { APPLE_PUSH_PORTAL, intuneApplePushPage, type CloudName } from '../clouds';
+import type { AlertEvent } from '../domain/alertEvent';
+
+/**
+ * What a person should see for an alert, independent of the channel: the Teams card and the email
+ * render this same view, so they always state the same facts.
+ */
+
+export type Tone = 'attention' | 'warning' | 'good' | 'accent';
+
+export interface AlertView {
+  headline: string;
+  tone: Tone;
+  summary: string;
+  /** Bold guidance: how to renew, or what must happen now. */
+  advice: string | null;
+  facts: Array<{ title: string; value: string }>;
+  links: Array<{ title: string; url: string }>;
+}
+
+export interface ViewOptions {
+  cloud: CloudName;
+  timeZone: string | null;
+}
+
+const MAX_TEXT = 1500;
+
+function clip(text: string): string {
+  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 1)}…`;
+}
+
+function days(n: number): string {
+  return `${n} day${Math.abs(n) === 1 ? '' : 's'}`;
+}
+
+export function utcText(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+export function zonedText(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })
+    .format(new Date(iso))
+    .replace(/(\d{2})\/(\d{2})\/(\d{4}),?/, '$3-$2-$1');
+}
+
+function headline(e: AlertEvent): string {
+  const expired = e.graceDaysRemaining !== null && e.graceDaysRemaining >= 0 ? `, ${days(e.graceDaysRemaining)} left to renew` : ', renewal no longer possible';
+  const text: Record<AlertEvent['kind'], string> = {
+    expiring: e.daysRemaining === 0 ? 'Apple push certificate expires in less than a day' : `Apple push certificate expires in ${days(e.daysRemaining ?? 0)}`,
+    expired: `Apple push certificate EXPIRED${expired}`,
+    renewed: 'Apple push certificate renewed',
+    topic_changed: 'Apple push certificate replaced: devices must re-enroll',
+    apple_id_changed: 'Apple ID of the push certificate changed',
+    upload_failed: 'Apple push certificate upload failed',
+    monitor_failing: 'The APNs monitor cannot read the certificate',
+    monitor_recovered: 'The APNs monitor reads the certificate again',
+    test: 'APNs monitor test message',
+  };
+  return e.tenant === null ? text[e.kind] : `${e.tenant}: ${text[e.kind]}`;
+}
+
+function tone(e: AlertEvent): Tone {
+  if (e.severity === 'critical') return 'attention';
+  if (e.severity === 'warning') return 'warning';
+  return e.kind === 'renewed' || e.kind === 'monitor_recovered' ? 'good' : 'accent';
+}
+
+function advice(e: AlertEvent): string | null {
+  const appleId = e.appleIdentifier ?? 'the Apple ID that created it';
+  const renew = `Renew the existing certificate with the same Apple ID (${appleId}): sign in to Apple's Push Certificates Portal, choose Renew on this certificate, then upload the renewed file in Intune. Never create a new certificate: its topic changes and every device must re-enroll.`;
+  switch (e.kind) {
+    case 'expiring':
+    case 'upload_failed':
+      return renew;
+    case 'expired':
+      return e.graceDaysRemaining !== null && e.graceDaysRemaining < 0 ? 'The renewal grace period is over: create a new push certificate in Intune and re-enroll every Apple device.' : renew;
+    case 'topic_changed':
+      return 'A new certificate was created instead of renewing. If the old certificate is still renewable, renew it with its original Apple ID and upload it again; otherwise every device enrolled under the old topic must re-enroll.';
+    case 'monitor_failing':
+      return 'Until the monitor reads the certificate again, nobody is warned before it expires.';
+    default:
+      return null;
+  }
+}
+
+export function alertView(e: AlertEvent, options: ViewOptions): AlertView {
+  const facts: Array<{ title: string; value: string }> = [];
+  const add = (title: string, value: string | null | undefined) => {
+    if (value !== null && value !== undefined && value !== '') facts.push({ title, value: clip(value) });
+  };
+  add('Tenant', e.tenant);
+  add('Severity', e.severity);
+  if (e.daysRemaining !== null && e.daysRemaining >= 0) add('Days left', String(e.daysRemaining));
+  if (e.daysRemaining !== null && e.daysRemaining < 0) {
+    // Floored days left of -1 means expired within the last day.
+    const elapsed = -e.daysRemaining - 1;
+    add('Expired', elapsed === 0 ? 'less than a day ago' : `${days(elapsed)} ago`);
+  }
+  if (e.expirationDateTime !== null) {
+    add('Expires (UTC)', utcText(e.expirationDateTime));
+    if (options.timeZone !== null) add(`Expires (${options.timeZone})`, zonedText(e.expirationDateTime, options.timeZone));
+  }
+  if (e.graceEndsDateTime !== null) add('Renewable until', utcText(e.graceEndsDateTime));
+  add('Apple ID', e.appleIdentifier);
+  add('Topic', e.topicIdentifier);
+  add('Serial number', e.certificateSerialNumber);
+  if (e.thresholdDays !== null) add('Threshold', days(e.thresholdDays));
+  if (e.previous !== null) {
+    if (e.previous.appleIdentifier !== e.appleIdentifier) add('Previous Apple ID', e.previous.appleIdentifier);
+    if (e.previous.topicIdentifier !== e.topicIdentifier) add('Previous topic', e.previous.topicIdentifier);
+    if (e.previous.expirationDateTime !== null && e.previous.expirationDateTime !== e.expirationDateTime) add('Previous expiry (UTC)', utcText(e.previous.expirationDateTime));
+  }
+  add('Error', e.error);
+  add('Alert ID', e.id);
+  return {
+    headline: clip(headline(e)),
+    tone: tone(e),
+    summary: clip(e.summary),
+    advice: advice(e),
+    facts,
+    links: [
+      { title: 'Intune: Devices › Enrollment › Apple › MDM Push certificate', url: intuneApplePushPage(options.cloud) },
+      { title: "Apple Push Certificates Portal", url: APPLE_PUSH_PORTAL },
+    ],
+  };
+}

@@ -1,0 +1,52 @@
+import { type Client, GraphError } from '@microsoft/microsoft-graph-client';
+import type { EmailConfig } from '../config';
+import type { AlertEvent } from '../domain/alertEvent';
+import { alertView, type ViewOptions } from './alertView';
+import { buildEmail, buildMime } from './emailMessage';
+import { fingerprint, parseRetryAfter } from './httpDelivery';
+import type { DeliveryOutcome, Notifier } from './notifier';
+
+export const MAIL_PERMISSION = 'Mail.Send';
+
+function retryAfterOf(error: GraphError): number | null {
+  const headers = error.headers as { get?: (name: string) => string | null } | undefined;
+  return parseRetryAfter(typeof headers?.get === 'function' ? headers.get('retry-after') : null);
+}
+
+/** Email through Graph `POST /users/{EMAIL_FROM}/sendMail`, with the app's own identity. */
+export class EmailNotifier implements Notifier {
+  readonly name = 'email';
+  readonly target: string;
+
+  constructor(
+    private readonly config: EmailConfig,
+    private readonly graph: Client,
+    private readonly view: ViewOptions,
+  ) {
+    this.target = fingerprint(config.from, ...config.to);
+  }
+
+  async notify(event: AlertEvent): Promise<DeliveryOutcome> {
+    const mime = buildMime(buildEmail(alertView(event, this.view), event), this.config.from, this.config.to, event.id);
+    try {
+      await this.graph.api(`/users/${encodeURIComponent(this.config.from)}/sendMail`).header('Content-Type', 'text/plain').post(Buffer.from(mime, 'utf8').toString('base64'));
+      return { result: 'delivered' };
+    } catch (error) {
+      return classifyMailError(error);
+    }
+  }
+}
+
+export function classifyMailError(error: unknown): DeliveryOutcome {
+  if (!(error instanceof GraphError) || error.statusCode <= 0) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return { result: 'retry-later', reason: `email: could not reach Graph or get a token: ${message}`, retryAfterSeconds: null };
+  }
+  const status = error.statusCode;
+  if (status === 429 || status >= 500) return { result: 'retry-later', reason: `email: Graph answered ${status}`, retryAfterSeconds: retryAfterOf(error) };
+  if (status === 403) {
+    return { result: 'failed-for-good', reason: `email: Graph answered 403: the app lacks the Graph application permission ${MAIL_PERMISSION}, or an Exchange application access policy does not cover EMAIL_FROM` };
+  }
+  if (status === 404) return { result: 'failed-for-good', reason: 'email: Graph answered 404: EMAIL_FROM is not a mailbox in this tenant' };
+  return { result: 'failed-for-good', reason: `email: Graph answered ${status}${error.code ? ` ${error.code}` : ''}` };
+}

@@ -1,0 +1,67 @@
+import type { NotifyEndpointConfig } from '../config';
+import type { AlertEvent } from '../domain/alertEvent';
+import { classifyResponse, DELIVERY_TIMEOUT_MS, fingerprint } from './httpDelivery';
+import type { DeliveryOutcome, Notifier } from './notifier';
+
+/** What the notify function answers (see src/app/notifyHandler.ts). */
+export interface NotifyResponse {
+  id: string;
+  pending: boolean;
+  channels: Array<{ channel: string; outcome: string; detail: string | null }>;
+}
+
+function isNotifyResponse(v: unknown): v is NotifyResponse {
+  const r = v as Partial<NotifyResponse> | null;
+  return typeof r === 'object' && r !== null && typeof r.pending === 'boolean' && Array.isArray(r.channels);
+}
+
+/** Posts one event to the notify function; the report is its per-channel answer when it gave one. */
+export async function sendToNotifyFunction(config: NotifyEndpointConfig, event: AlertEvent): Promise<{ outcome: DeliveryOutcome; report: NotifyResponse | null }> {
+  let response: Response;
+  try {
+    response = await fetch(config.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', ...(config.key === null ? {} : { 'x-functions-key': config.key }) },
+      body: JSON.stringify(event),
+      redirect: 'error',
+      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS * 4),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.name : 'error');
+    return { outcome: { result: 'retry-later', reason: `notify function unreachable: ${cause}`, retryAfterSeconds: null }, report: null };
+  }
+  const text = await response.text().catch(() => '');
+  if (response.status !== 202 && response.status !== 200) {
+    const outcome = classifyResponse('notify function', response.status, response.statusText, response.headers.get('retry-after'));
+    const error = /"error"\s*:\s*"([^"]{1,300})"/.exec(text)?.[1];
+    return { outcome: error === undefined || outcome.result === 'delivered' ? outcome : { ...outcome, reason: `${outcome.reason}: ${error}` }, report: null };
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = null;
+  }
+  if (!isNotifyResponse(body)) return { outcome: { result: 'retry-later', reason: 'notify function answered without a delivery report', retryAfterSeconds: null }, report: null };
+  if (!body.pending) return { outcome: { result: 'delivered' }, report: body };
+  const owed = body.channels.filter((c) => c.outcome !== 'delivered' && c.outcome !== 'already-delivered').map((c) => `${c.channel}: ${c.outcome}${c.detail === null ? '' : ` (${c.detail})`}`);
+  return { outcome: { result: 'retry-later', reason: `notify function: ${owed.join('; ') || 'delivery in progress'}`, retryAfterSeconds: null }, report: body };
+}
+
+/**
+ * The check's channel when NOTIFY_URL is set: posts the alert to the notify function, which delivers
+ * it to Teams, email and webhook exactly once per channel. The alert stays pending here until the
+ * function reports that no channel still owes it.
+ */
+export class NotifyFunctionNotifier implements Notifier {
+  readonly name = 'notify';
+  readonly target: string;
+
+  constructor(private readonly config: NotifyEndpointConfig) {
+    this.target = fingerprint(config.url);
+  }
+
+  async notify(event: AlertEvent): Promise<DeliveryOutcome> {
+    return (await sendToNotifyFunction(this.config, event)).outcome;
+  }
+}
