@@ -43,6 +43,8 @@ export function classifyMailError(error: unknown): DeliveryOutcome {
     return { result: 'retry-later', reason: `email: could not reach Graph or get a token: ${message}`, retryAfterSeconds: null };
   }
   const status = error.statusCode;
+  // A 2xx whose (empty) body the client could not parse: the mail was accepted.
+  if (status >= 200 && status < 300) return { result: 'delivered' };
   if (status === 429 || status >= 500) return { result: 'retry-later', reason: `email: Graph answered ${status}`, retryAfterSeconds: retryAfterOf(error) };
   if (status === 403) {
     return { result: 'failed-for-good', reason: `email: Graph answered 403: the app lacks the Graph application permission ${MAIL_PERMISSION}, or an Exchange application access policy does not cover EMAIL_FROM` };

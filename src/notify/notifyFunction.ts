@@ -58,7 +58,8 @@ export class NotifyFunctionNotifier implements Notifier {
   readonly target: string;
 
   constructor(private readonly config: NotifyEndpointConfig) {
-    this.target = fingerprint(config.url);
+    // The key is part of the target: a corrected NOTIFY_KEY retries alerts refused with 401.
+    this.target = fingerprint(config.url, config.key ?? '');
   }
 
   async notify(event: AlertEvent): Promise<DeliveryOutcome> {

@@ -106,7 +106,7 @@ export class GraphDouble {
     const url = new URL(req.url ?? '/', this.origin);
     this.requests.push({ method: req.method ?? '', path: url.pathname + url.search, authorization: req.headers.authorization ?? null, body });
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.writeHead(status, payload === undefined ? headers : { 'content-type': 'application/json', ...headers });
       res.end(payload === undefined ? '' : JSON.stringify(payload));
     };
     const scripted = (script: ScriptedResponse[]): boolean => {
