@@ -1,4 +1,5 @@
 import { CLOUDS, CLOUD_NAMES, type CloudName } from './clouds';
+import { parseSchedule } from './schedule/ncrontab';
 
 /**
  * Every app setting the monitor reads, parsed once. Invalid values stop the run with a one-line error
@@ -249,8 +250,11 @@ export function loadConfig(env: Env): MonitorConfig {
   const expiredRepeatHours = wholeNumber(env, 'EXPIRED_REPEAT_HOURS', DEFAULTS.EXPIRED_REPEAT_HOURS, 1, 720);
 
   const checkSchedule = value(env, 'CHECK_SCHEDULE') ?? DEFAULTS.CHECK_SCHEDULE;
-  if (checkSchedule.split(/\s+/).length !== 6) {
-    throw new ConfigError('CHECK_SCHEDULE', 'an NCRONTAB expression with six fields, e.g. "0 0 */6 * * *"', checkSchedule);
+  try {
+    parseSchedule(checkSchedule);
+  } catch (error) {
+    const why = error instanceof Error ? ` (${error.message})` : '';
+    throw new ConfigError('CHECK_SCHEDULE', `an NCRONTAB expression with six fields, e.g. "0 0 */6 * * *"${why}`, checkSchedule);
   }
 
   const tablePrefix = value(env, 'TABLE_PREFIX') ?? DEFAULTS.TABLE_PREFIX;

@@ -1,6 +1,7 @@
 import type { HttpHandler, HttpMethod, TimerHandler } from '@azure/functions';
 import { makeCheckTimerHandler } from './checkHandler';
 import { makeNotifyHandler } from './notifyHandler';
+import { makeStatusHandlers } from './statusHandlers';
 import { sharedRuntime, type Runtime } from './runtime';
 
 /**
@@ -31,9 +32,17 @@ export interface FunctionDefinitions {
 /** All methods are routed to handlers that answer 405 themselves, with an Allow header. */
 const ANY_METHOD: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
-export function defineFunctions(runtime: () => Runtime = sharedRuntime): FunctionDefinitions {
+export function defineFunctions(runtime: () => Runtime = sharedRuntime, now: () => Date = () => new Date()): FunctionDefinitions {
+  const views = makeStatusHandlers(runtime, now);
   return {
-    http: [{ name: 'notify', route: 'notify', methods: ANY_METHOD, authLevel: 'function', handler: makeNotifyHandler(runtime) }],
+    http: [
+      { name: 'notify', route: 'notify', methods: ANY_METHOD, authLevel: 'function', handler: makeNotifyHandler(runtime) },
+      { name: 'status', route: 'status', methods: ANY_METHOD, authLevel: 'function', handler: views.status },
+      { name: 'history', route: 'history', methods: ANY_METHOD, authLevel: 'function', handler: views.history },
+      { name: 'dashboard', route: 'dashboard', methods: ANY_METHOD, authLevel: 'function', handler: views.dashboard },
+      // Anonymous so a wiki can embed it without carrying a key; it shows only the days left.
+      { name: 'badge', route: 'badge.svg', methods: ANY_METHOD, authLevel: 'anonymous', handler: views.badge },
+    ],
     timers: [{ name: 'checkCertificate', schedule: '%CHECK_SCHEDULE%', handler: makeCheckTimerHandler(runtime) }],
   };
 }

@@ -62,7 +62,7 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
       alertIds: decision.alerts.map((a) => a.id),
     };
     try {
-      await deps.store.commitCheck(loaded.etag, decision.next, candidate, decision.alerts);
+      await deps.store.commitCheck(loaded.etag, decision.next, candidate, read.kind === 'failed' ? loaded.lastGoodCheck : candidate, decision.alerts);
       alerts = decision.alerts;
       check = candidate;
     } catch (e) {

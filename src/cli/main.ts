@@ -5,6 +5,7 @@ import { stderrLogger } from '../log';
 import { checkDeps, createRuntime, type Runtime } from '../app/runtime';
 import { statusLine } from './format';
 import { sendTestEvent } from './notifyTest';
+import { startLocalHost } from '../localHost/serve';
 
 const USAGE = `usage: apns-monitor <command> [--json]
 
@@ -13,6 +14,9 @@ commands:
   status    show the last recorded check from Table Storage (no Graph call)
   notify-test
             send a test message to every configured channel (through NOTIFY_URL when set)
+  serve [--port 7071]
+            serve the function app at http://127.0.0.1:<port>/api/... and run the timer on its
+            schedule, without Azure Functions Core Tools (NOTIFY_KEY, when set, is required)
 
 exit codes: 0 ok/not configured, 1 warning, 2 critical/expired, 3 unknown or error
             (notify-test: 0 every channel took it, 2 one did not, 3 none configured)`;
@@ -65,14 +69,46 @@ async function notifyTest(runtime: Runtime, json: boolean, io: CliIO): Promise<n
   return reports.every((r) => r.outcome === 'delivered') ? 0 : 2;
 }
 
+async function serve(runtime: Runtime, port: number, io: CliIO): Promise<number> {
+  const key = io.env['NOTIFY_KEY']?.trim() || null;
+  const host = await startLocalHost({ runtime, port, key, log: (line) => io.stderr(`${new Date().toISOString()} ${runtime.redact(line)}`) });
+  io.stdout(`Serving the function app at ${host.url}/api/ (status, history, dashboard, badge.svg, notify)${key === null ? '' : ' — function routes need NOTIFY_KEY'}`);
+  io.stdout(`Dashboard: ${host.url}/api/dashboard`);
+  io.stdout(`Timer checkCertificate (${runtime.config.checkSchedule}) runs next at ${host.nextRun()?.toISOString() ?? 'never'}. Ctrl+C stops.`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await host.close();
+  return 0;
+}
+
+/** Flags each command takes; `--port` takes a value. */
+const FLAGS: Record<string, string[]> = { check: ['--json'], status: ['--json'], 'notify-test': ['--json'], serve: ['--port'] };
+
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
   const [command, ...rest] = argv;
-  const unknownFlag = rest.find((a) => a !== '--json');
+  const allowed = FLAGS[command ?? ''] ?? [];
+  let port = 7071;
+  let unknownFlag: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg === '--port' && allowed.includes('--port')) {
+      const value = rest[++i] ?? '';
+      if (!/^\d+$/.test(value) || Number(value) > 65535) {
+        io.stderr(`apns-monitor: --port expects a port number from 0 to 65535, got "${value}"`);
+        return 3;
+      }
+      port = Number(value);
+    } else if (!allowed.includes(arg)) {
+      unknownFlag ??= arg;
+    }
+  }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.stdout(USAGE);
     return command === undefined ? 3 : 0;
   }
-  if (!['check', 'status', 'notify-test'].includes(command) || unknownFlag !== undefined) {
+  if (!(command in FLAGS) || unknownFlag !== undefined) {
     io.stderr(`apns-monitor: ${unknownFlag !== undefined ? `unknown option ${unknownFlag}` : `unknown command ${command}`}\n${USAGE}`);
     return 3;
   }
@@ -83,6 +119,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     const env = command === 'notify-test' && !hasStorageSetting(io.env) ? { ...io.env, AzureWebJobsStorage: 'UseDevelopmentStorage=true' } : io.env;
     runtime = (io.runtime ?? createRuntime)(env);
     if (command === 'notify-test') return await notifyTest(runtime, json, io);
+    if (command === 'serve') return await serve(runtime, port, io);
     return command === 'check' ? await check(runtime, json, io) : await status(runtime, json, io);
   } catch (error) {
     if (error instanceof ConfigError) {

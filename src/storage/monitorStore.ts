@@ -21,12 +21,15 @@ export class ConcurrencyConflict extends Error {
 export interface LoadedState {
   state: AlertState;
   lastCheck: CheckRecord | null;
+  /** The last check that could read Graph: what status shows while reads fail. */
+  lastGoodCheck: CheckRecord | null;
   etag: string | null;
 }
 
 interface StateEntity {
   state: string;
   lastCheck: string;
+  lastGoodCheck: string;
 }
 
 interface HistoryEntity {
@@ -68,19 +71,26 @@ export class MonitorStore {
       return {
         state: { ...INITIAL_STATE, ...parseJson<Partial<AlertState>>(entity.state, {}) },
         lastCheck: parseJson<CheckRecord | null>(entity.lastCheck, null),
+        lastGoodCheck: parseJson<CheckRecord | null>(entity.lastGoodCheck, null),
         etag: entity.etag,
       };
     } catch (error) {
-      if (statusCodeOf(error) === 404) return { state: INITIAL_STATE, lastCheck: null, etag: null };
+      if (statusCodeOf(error) === 404) return { state: INITIAL_STATE, lastCheck: null, lastGoodCheck: null, etag: null };
       throw error;
     }
   }
 
   /** Writes the state, the last check and the new alerts atomically; throws ConcurrencyConflict if beaten. */
-  async commitCheck(expectedEtag: string | null, state: AlertState, lastCheck: CheckRecord, alerts: AlertEvent[]): Promise<void> {
+  async commitCheck(expectedEtag: string | null, state: AlertState, lastCheck: CheckRecord, lastGoodCheck: CheckRecord | null, alerts: AlertEvent[]): Promise<void> {
     await ensureTable(this.state);
     const tx = new TableTransaction();
-    const stateEntity = { partitionKey: PARTITION, rowKey: STATE_ROW, state: JSON.stringify(state), lastCheck: JSON.stringify(lastCheck) };
+    const stateEntity = {
+      partitionKey: PARTITION,
+      rowKey: STATE_ROW,
+      state: JSON.stringify(state),
+      lastCheck: JSON.stringify(lastCheck),
+      lastGoodCheck: lastGoodCheck === null ? '' : JSON.stringify(lastGoodCheck),
+    };
     if (expectedEtag === null) tx.createEntity(stateEntity);
     else tx.updateEntity(stateEntity, 'Replace', { etag: expectedEtag });
     for (const [position, alert] of alerts.entries()) tx.createEntity(this.outbox.row(alert, position));

@@ -14,8 +14,9 @@ test('each functions/ file registers one definition from src/app, as defined', a
 
   const defined = defineFunctions();
   expect(files).toHaveLength(defined.http.length + defined.timers.length);
-  expect(http.mock.calls.map(([name, options]) => [name, options.route, options.authLevel, options.methods])).toEqual(
-    defined.http.map((d) => [d.name, d.route, d.authLevel, d.methods]),
+  const byName = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
+  expect(http.mock.calls.map(([name, options]) => [name, options.route, options.authLevel, options.methods]).sort(byName)).toEqual(
+    defined.http.map((d) => [d.name, d.route, d.authLevel, d.methods]).sort(byName),
   );
   expect(timer.mock.calls.map(([name, options]) => [name, options.schedule])).toEqual(defined.timers.map((d) => [d.name, d.schedule]));
 });

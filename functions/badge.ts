@@ -1,0 +1,6 @@
+import { app } from '@azure/functions';
+import { httpFunction } from '../src/app/functionDefinitions';
+
+// GET /api/badge.svg: a status badge (anonymous: it shows only the days left).
+const fn = httpFunction('badge');
+app.http(fn.name, { route: fn.route, methods: fn.methods, authLevel: fn.authLevel, handler: fn.handler });

@@ -1,0 +1,6 @@
+import { app } from '@azure/functions';
+import { httpFunction } from '../src/app/functionDefinitions';
+
+// GET /api/history?limit=N: recent checks and alerts, newest first.
+const fn = httpFunction('history');
+app.http(fn.name, { route: fn.route, methods: fn.methods, authLevel: fn.authLevel, handler: fn.handler });

@@ -1,0 +1,6 @@
+import { app } from '@azure/functions';
+import { httpFunction } from '../src/app/functionDefinitions';
+
+// GET /api/status: the last recorded check, time left recomputed now; ?refresh=true checks first.
+const fn = httpFunction('status');
+app.http(fn.name, { route: fn.route, methods: fn.methods, authLevel: fn.authLevel, handler: fn.handler });

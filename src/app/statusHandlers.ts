@@ -1,0 +1,83 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { runCheck } from '../check/runCheck';
+import { renderBadge } from '../status/badge';
+import { renderDashboard } from '../status/dashboardPage';
+import { buildStatusDocument, staleAfterMs } from '../status/statusDocument';
+import { contextLogger } from './checkHandler';
+import { checkDeps, sharedRuntime, type Runtime } from './runtime';
+
+export const HISTORY_DEFAULT = 50;
+export const HISTORY_MAX = 500;
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
+  return { status, jsonBody: body, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers } };
+}
+
+function onlyGet(request: HttpRequest): HttpResponseInit | null {
+  return request.method === 'GET' || request.method === 'HEAD' ? null : json(405, { error: `method ${request.method} is not allowed: use GET` }, { allow: 'GET, HEAD' });
+}
+
+/**
+ * The on-demand views: /api/status (one point read, time left recomputed now), /api/history,
+ * /api/dashboard and /api/badge.svg. None calls Graph, except /api/status?refresh=true.
+ */
+export function makeStatusHandlers(runtime: () => Runtime = sharedRuntime, now: () => Date = () => new Date()) {
+  async function current(rt: Runtime) {
+    const at = now();
+    const loaded = await rt.store.loadState();
+    return buildStatusDocument(loaded, at, rt.config.policy, staleAfterMs(rt.config.checkSchedule, at), rt.config.tenantName);
+  }
+
+  return {
+    async status(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+      const refused = onlyGet(request);
+      if (refused !== null) return refused;
+      const rt = runtime();
+      const refresh = request.query.get('refresh');
+      if (refresh !== null && refresh !== 'true' && refresh !== 'false') return json(400, { error: 'refresh must be true or false', field: 'refresh' });
+      if (refresh === 'true') await runCheck(checkDeps(rt, contextLogger(context), now));
+      const doc = await current(rt);
+      if (doc === null) return json(503, { status: 'unknown', error: 'no check has been recorded yet: the timer has not run (run `apns-monitor check`, or call /api/status?refresh=true)' });
+      return json(200, doc);
+    },
+
+    async history(request: HttpRequest): Promise<HttpResponseInit> {
+      const refused = onlyGet(request);
+      if (refused !== null) return refused;
+      const raw = request.query.get('limit');
+      const limit = raw === null ? HISTORY_DEFAULT : /^\d+$/.test(raw) ? Number(raw) : NaN;
+      if (!(limit >= 1 && limit <= HISTORY_MAX)) return json(400, { error: `limit must be a whole number from 1 to ${HISTORY_MAX}`, field: 'limit' });
+      return json(200, { entries: await runtime().store.listHistory(limit) });
+    },
+
+    async dashboard(request: HttpRequest): Promise<HttpResponseInit> {
+      const refused = onlyGet(request);
+      if (refused !== null) return refused;
+      const rt = runtime();
+      const [doc, history] = await Promise.all([current(rt), rt.store.listHistory(HISTORY_MAX)]);
+      const body = renderDashboard({ doc, history, thresholds: rt.config.policy.thresholdDays, cloud: rt.config.cloud, generatedAt: now() });
+      return {
+        status: doc === null ? 503 : 200,
+        body,
+        headers: {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+          // Self-contained by design: nothing may load from elsewhere.
+          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+          'x-content-type-options': 'nosniff',
+        },
+      };
+    },
+
+    async badge(request: HttpRequest): Promise<HttpResponseInit> {
+      const refused = onlyGet(request);
+      if (refused !== null) return refused;
+      const doc = await current(runtime());
+      return {
+        status: 200,
+        body: renderBadge(doc?.status ?? null, doc?.daysRemaining ?? null, doc?.stale ?? false),
+        headers: { 'content-type': 'image/svg+xml; charset=utf-8', 'cache-control': 'max-age=300', 'x-content-type-options': 'nosniff' },
+      };
+    },
+  };
+}

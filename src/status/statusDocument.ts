@@ -1,0 +1,54 @@
+import type { AlertPolicy } from '../config';
+import type { ApnsCertificate } from '../domain/certificate';
+import { daysRemaining, nextThresholdDays, statusForExpiry, type CertificateStatus } from '../domain/status';
+import { longestInterval, parseSchedule } from '../schedule/ncrontab';
+import type { LoadedState } from '../storage/monitorStore';
+
+/** What /api/status answers: the last recorded check, with the time left recomputed now. */
+export interface StatusDocument {
+  status: CertificateStatus;
+  daysRemaining: number | null;
+  checkedAt: string;
+  lastGoodCheckAt: string | null;
+  stale: boolean;
+  certificate: ApnsCertificate | null;
+  lastError: string | null;
+  nextThresholdDays: number | null;
+  tenant: string | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A check is stale when the last good one is older than twice the longest gap of CHECK_SCHEDULE
+ * (two missed runs), or 24 hours when the schedule gives no interval.
+ */
+export function staleAfterMs(checkSchedule: string, now: Date): number {
+  try {
+    const gap = longestInterval(parseSchedule(checkSchedule), now);
+    return gap === null ? DAY_MS : 2 * gap;
+  } catch {
+    return DAY_MS;
+  }
+}
+
+export function buildStatusDocument(loaded: LoadedState, now: Date, policy: AlertPolicy, staleAfter: number, tenant: string | null): StatusDocument | null {
+  const last = loaded.lastCheck;
+  if (last === null) return null;
+  // While reads fail, the last certificate seen still tells how much time is left.
+  const certificate = last.certificate ?? loaded.lastGoodCheck?.certificate ?? null;
+  const days = certificate === null ? null : daysRemaining(certificate.expirationDateTime, now);
+  const status: CertificateStatus = last.status === 'unknown' || last.status === 'not_configured' || certificate === null ? last.status : statusForExpiry(certificate.expirationDateTime, now, policy);
+  const lastGood = last.lastGoodCheckAt;
+  return {
+    status,
+    daysRemaining: last.status === 'not_configured' ? null : days,
+    checkedAt: last.checkedAt,
+    lastGoodCheckAt: lastGood,
+    stale: lastGood === null || now.getTime() - new Date(lastGood).getTime() > staleAfter,
+    certificate: last.status === 'not_configured' ? null : certificate,
+    lastError: last.error,
+    nextThresholdDays: nextThresholdDays(days, policy.thresholdDays),
+    tenant,
+  };
+}
