@@ -48,8 +48,16 @@ export function renderChart(points: Point[], thresholds: readonly number[]): str
   const x = (t: number) => PAD.left + (t1 === t0 ? (W - PAD.left - PAD.right) / 2 : ((t - t0) / (t1 - t0)) * (W - PAD.left - PAD.right));
   const y = (d: number) => PAD.top + ((maxDays - d) / (maxDays - minDays || 1)) * (H - PAD.top - PAD.bottom);
   const f = (n: number) => n.toFixed(1);
-  const lines = thresholds
-    .map((t) => `<line class="threshold" x1="${PAD.left}" x2="${W - PAD.right}" y1="${f(y(t))}" y2="${f(y(t))}"/><text class="tick" x="${PAD.left - 6}" y="${f(y(t) + 4)}" text-anchor="end">${t} d</text>`)
+  // Labels closer than 14 px to one already drawn (the expiry's first) would overlap: their lines stay.
+  const labelled: number[] = [y(0)];
+  const lines = [...thresholds]
+    .sort((a, b) => a - b)
+    .map((t) => {
+      const ty = y(t);
+      const label = labelled.every((l) => Math.abs(l - ty) >= 14);
+      if (label) labelled.push(ty);
+      return `<line class="threshold" x1="${PAD.left}" x2="${W - PAD.right}" y1="${f(ty)}" y2="${f(ty)}"/>${label ? `<text class="tick" x="${PAD.left - 6}" y="${f(ty + 4)}" text-anchor="end">${t} d</text>` : ''}`;
+    })
     .join('\n');
   const series = ordered.map((p) => `${f(x(p.t))},${f(y(p.days))}`).join(' ');
   const day = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -92,9 +100,9 @@ h2{font-size:1.25rem;margin:0 0 .5rem}
 a{color:#0f548c}a:focus{outline:3px solid #0f548c;outline-offset:2px}
 .links a{display:inline-block;margin:.25rem 1rem .25rem 0}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}dt{font-weight:600}dd{margin:0;word-break:break-all}
-.chart{width:100%;height:auto}.chart .series{fill:none;stroke:#0f548c;stroke-width:2.5}
+.chart-wrap{overflow-x:auto}.chart{width:100%;min-width:34rem;height:auto}.chart .series{fill:none;stroke:#0f548c;stroke-width:2.5}
 .chart .threshold{stroke:#8a4b00;stroke-dasharray:6 4;stroke-width:1}.chart .expiry{stroke:#a4262c;stroke-width:2}
-.chart .tick{font-size:12px;fill:#4a4a4a}
+.chart .tick{font-size:14px;fill:#4a4a4a}
 .timeline{list-style:none;padding:0;margin:0}.timeline li{border-left:3px solid var(--line);padding:.25rem 0 .5rem .75rem}
 .timeline p{margin:.25rem 0 0;color:var(--muted)}
 .sev{display:inline-block;padding:0 .4rem;border-radius:.25rem;color:#fff;font-size:.85rem}
@@ -160,7 +168,9 @@ ${doc?.stale === true ? `<p class="stale" data-testid="stale"><strong>Stale:</st
 </section>
 <section aria-labelledby="chart-heading">
 <h2 id="chart-heading">Days remaining</h2>
+<div class="chart-wrap" role="region" aria-label="Chart of days remaining (scrolls sideways on small screens)" tabindex="0">
 ${renderChart(points, input.thresholds)}
+</div>
 <details><summary>The same data as a table</summary>
 <table><thead><tr><th scope="col">Checked (UTC)</th><th scope="col">Status</th><th scope="col">Days left</th></tr></thead><tbody>
 ${checks.map((c) => `<tr><td>${esc(utcText(c.check.checkedAt))}</td><td>${esc(c.check.status)}</td><td>${c.check.daysRemaining ?? '–'}</td></tr>`).join('\n')}
