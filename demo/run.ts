@@ -1,21 +1,35 @@
 /**
  * `npm run demo`: the whole monitor on this machine, with no Azure account. Azurite (from
- * node_modules, in memory), a simulated tenant behind a loopback Graph/Entra double, and a local inbox
- * that receives what the signed webhook would send. Runs the real check across a compressed year.
- * `--once` exits afterwards (for CI); otherwise the inbox keeps serving until Ctrl+C.
+ * node_modules, in memory), a simulated tenant behind a loopback Graph/Entra double, and a local
+ * inbox that receives what Teams and the signed webhook would. The real check runs across a
+ * compressed year that ends now, so every alert kind fires; then the function app is served as
+ * `apns-monitor serve` would serve it, dashboard included. `--once` exits instead (for CI).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { checkDeps, createRuntime } from '../src/app/runtime';
 import { runCheck } from '../src/check/runCheck';
 import { statusLine } from '../src/cli/format';
 import type { AlertEvent } from '../src/domain/alertEvent';
+import { startLocalHost } from '../src/localHost/serve';
 import { startAzurite } from '../test/doubles/azurite';
 import { GraphDouble } from '../test/doubles/graphDouble';
-import { compressedYear } from '../test/doubles/simulatedTenant';
-import { WebhookReceiver } from '../test/doubles/webhookReceiver';
+import { compressedYear, YEAR_SPAN_AFTER_EXPIRY } from '../test/doubles/simulatedTenant';
+import { WebhookReceiver, type ReceivedRequest } from '../test/doubles/webhookReceiver';
 
 const once = process.argv.includes('--once');
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const DAY = 86_400_000;
+
+function describeDelivery(r: ReceivedRequest, secret: string): string {
+  const body = JSON.parse(r.body) as Record<string, unknown>;
+  if (r.path.startsWith('/teams')) {
+    const card = (body['attachments'] as Array<{ content: { body: Array<{ items?: Array<{ text: string }> }> } }>)[0]!.content;
+    return `Teams card: "${card.body[0]?.items?.[0]?.text ?? ''}"`;
+  }
+  const event = body as unknown as AlertEvent;
+  const signed = r.headers['x-signature-256'] === `sha256=${createHmac('sha256', secret).update(r.body).digest('hex')}`;
+  return `webhook: [${event.severity}] ${event.kind}${event.thresholdDays === null ? '' : ` (${event.thresholdDays}-day threshold)`} ${signed ? '(signature verified)' : '(BAD SIGNATURE)'}`;
+}
 
 async function main(): Promise<number> {
   console.log('Starting Azurite (in memory), the simulated tenant and a local inbox…');
@@ -23,41 +37,54 @@ async function main(): Promise<number> {
   const graph = await new GraphDouble().start();
   const inbox = await new WebhookReceiver().start();
   const secret = randomBytes(24).toString('hex');
-  const stop = async () => {
+  const stopAll = async () => {
     await inbox.close();
     await graph.close();
     await azurite.stop();
   };
   try {
     const runtime = createRuntime(
-      { ...graph.env(), AzureWebJobsStorage: azurite.connectionString, TENANT_NAME: 'Contoso (demo)', WEBHOOK_URL: inbox.url('/inbox'), WEBHOOK_SECRET: secret },
+      {
+        ...graph.env(),
+        AzureWebJobsStorage: azurite.connectionString,
+        TENANT_NAME: 'Contoso (demo)',
+        TEAMS_WEBHOOK_URL: inbox.url('/teams'),
+        WEBHOOK_URL: inbox.url('/webhook'),
+        WEBHOOK_SECRET: secret,
+        NOTIFY_URL: 'inprocess',
+      },
       { graph: { retryDelaySeconds: 0, networkRetryDelayMs: 10 } },
     );
-    const expiry = new Date(Date.UTC(new Date().getUTCFullYear() + 1, 2, 1, 9, 0, 0));
+    // The year ends a few minutes ago, so the dashboard shows a current, healthy monitor.
+    const expiry = new Date(Date.now() - YEAR_SPAN_AFTER_EXPIRY * DAY - 5 * 60_000);
     let seen = 0;
     for (const step of compressedYear(expiry)) {
       step.apply(graph);
       if (step.event !== null) console.log(`\n  ── ${step.at.toISOString().slice(0, 10)}: ${step.event}`);
       const result = await runCheck(checkDeps(runtime, quiet, () => step.at));
       console.log(`  check ${step.at.toISOString().slice(0, 16)}Z  ${statusLine({ ...result, tenant: null, ...runtime.config.policy })}`);
-      for (const r of inbox.received.slice(seen)) {
-        const event = JSON.parse(r.body) as AlertEvent;
-        const signed = r.headers['x-signature-256'] === `sha256=${createHmac('sha256', secret).update(r.body).digest('hex')}`;
-        console.log(`    📨 inbox: [${event.severity}] ${event.kind}${event.thresholdDays === null ? '' : ` (${event.thresholdDays}-day threshold)`} ${signed ? '(signature ok)' : '(BAD SIGNATURE)'}`);
-        console.log(`       ${event.summary}`);
-      }
+      for (const r of inbox.received.slice(seen)) console.log(`    📨 ${describeDelivery(r, secret)}`);
       seen = inbox.received.length;
     }
-    const kinds = new Set(inbox.events<AlertEvent>().map((e) => e.kind));
-    console.log(`\nThe inbox received ${inbox.received.length} alerts, each once; kinds: ${[...kinds].join(', ')}.`);
+    const kinds = [...new Set(inbox.received.filter((r) => r.path.startsWith('/webhook')).map((r) => (JSON.parse(r.body) as AlertEvent).kind))];
+    console.log(`\nThe inbox received ${inbox.received.length} messages (each alert once per channel); alert kinds: ${kinds.join(', ')}.`);
     const history = await runtime.store.listHistory(500);
     console.log(`Table Storage recorded ${history.filter((h) => h.type === 'check').length} checks and ${history.filter((h) => h.type === 'alert').length} alerts.`);
     if (once) return 0;
-    console.log(`\nThe inbox is still listening at ${inbox.url('/inbox')} (POST signed events to it). Press Ctrl+C to stop.`);
-    await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+
+    const host = await startLocalHost({ runtime, port: 7071, key: null, log: () => undefined }).catch(() => startLocalHost({ runtime, port: 0, key: null, log: () => undefined }));
+    console.log(`\nDashboard:  ${host.url}/api/dashboard`);
+    console.log(`Status:     ${host.url}/api/status   History: ${host.url}/api/history   Badge: ${host.url}/api/badge.svg`);
+    console.log(`Inbox:      ${inbox.url('/')}   (what Teams and the webhook received)`);
+    console.log('Press Ctrl+C to stop.');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await host.close();
     return 0;
   } finally {
-    await stop();
+    await stopAll();
   }
 }
 

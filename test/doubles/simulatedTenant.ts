@@ -1,14 +1,18 @@
 import { apnsCertificate, GraphDouble } from './graphDouble';
 
 /**
- * A tenant whose push certificate moves through a compressed year: it approaches expiry, expires,
- * is renewed with the same Apple ID, and is later replaced by a new certificate under another topic.
- * Test double only: production code never imports this.
+ * A tenant whose push certificate moves through a compressed year, so that every alert kind fires:
+ * it approaches expiry, the monitor loses its permission for a while, the certificate expires, an
+ * upload of the renewal fails, it is renewed with the same Apple ID, and months later someone creates
+ * a new certificate under another Apple ID instead of renewing. Test double only: production code
+ * never imports this.
  */
 
 const DAY = 86_400_000;
 export const DEMO_TOPIC = 'com.apple.mgmt.External.8b9f2a3c-1d2e-4f50-9a6b-7c8d9e0f1a2b';
 export const DEMO_NEW_TOPIC = 'com.apple.mgmt.External.0f0e0d0c-0b0a-4908-8706-050403020100';
+/** Days from the first expiry to the last step. */
+export const YEAR_SPAN_AFTER_EXPIRY = 201;
 
 export interface TenantStep {
   /** Monitor clock for this check. */
@@ -22,22 +26,27 @@ export function compressedYear(expiry: Date): TenantStep[] {
   const renewed = new Date(expiry.getTime() + 365 * DAY);
   const before = (days: number) => new Date(expiry.getTime() - days * DAY);
   const original = (g: GraphDouble) => void (g.certificate = apnsCertificate(expiry.toISOString(), { topicIdentifier: DEMO_TOPIC }));
-  const renewal = (g: GraphDouble) => void (g.certificate = apnsCertificate(renewed.toISOString(), { topicIdentifier: DEMO_TOPIC, lastModifiedDateTime: before(-2).toISOString() }));
+  const uploadFailed = (g: GraphDouble) =>
+    void (g.certificate = apnsCertificate(expiry.toISOString(), { topicIdentifier: DEMO_TOPIC, certificateUploadStatus: 'failed', certificateUploadFailureReason: 'The uploaded file is not a renewal of this certificate' }));
+  const renewal = (g: GraphDouble) =>
+    void (g.certificate = apnsCertificate(renewed.toISOString(), { topicIdentifier: DEMO_TOPIC, lastModifiedDateTime: before(-2).toISOString(), certificateSerialNumber: '6B2C4D8E0F3A5B7C' }));
   const replaced = (g: GraphDouble) =>
-    void (g.certificate = apnsCertificate(renewed.toISOString(), { topicIdentifier: DEMO_NEW_TOPIC, appleIdentifier: 'new-admin@contoso.com', certificateSerialNumber: '7C2E9A' }));
+    void (g.certificate = apnsCertificate(renewed.toISOString(), { topicIdentifier: DEMO_NEW_TOPIC, appleIdentifier: 'new-admin@contoso.com', certificateSerialNumber: '7C2E9A4B6D8F0A1C' }));
   const keep = () => undefined;
   const steps: TenantStep[] = [{ at: before(90), event: 'the tenant has a push certificate with 90 days left', apply: original }];
-  for (const d of [60, 45, 30, 14, 10, 7, 3, 1]) steps.push({ at: before(d), event: null, apply: keep });
+  for (const d of [75, 60, 45, 30, 21, 14, 10, 7, 5, 3, 2, 1]) steps.push({ at: before(d), event: null, apply: keep });
   steps.push(
-    { at: before(0.9), event: 'Graph is briefly unavailable (403: permission removed by mistake)', apply: (g) => void g.certificateScript.push({ status: 403 }) },
+    { at: before(0.9), event: "the monitor's Graph permission is removed by mistake", apply: (g) => void g.certificateScript.push({ status: 403 }) },
     { at: before(0.8), event: null, apply: (g) => void g.certificateScript.push({ status: 403 }) },
     { at: before(0.5), event: 'the permission is granted again', apply: keep },
-    { at: before(-0.25), event: 'nobody renewed: the certificate expires', apply: keep },
-    { at: before(-1.25), event: null, apply: keep },
-    { at: before(-2), event: 'an admin renews it with the same Apple ID', apply: renewal },
-    { at: before(-30), event: null, apply: keep },
+    { at: before(-0.25), event: 'nobody renewed in time: the certificate expires', apply: keep },
+    { at: before(-1), event: 'an admin uploads the wrong file in Intune', apply: uploadFailed },
+    { at: before(-2), event: 'the admin renews the existing certificate with the same Apple ID', apply: renewal },
+  );
+  for (const d of [-30, -60, -90, -120, -150, -180]) steps.push({ at: before(d), event: null, apply: keep });
+  steps.push(
     { at: before(-200), event: 'someone creates a NEW certificate under another Apple ID instead of renewing', apply: replaced },
-    { at: before(-201), event: null, apply: keep },
+    { at: before(-YEAR_SPAN_AFTER_EXPIRY), event: null, apply: keep },
   );
   return steps;
 }

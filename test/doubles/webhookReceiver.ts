@@ -21,6 +21,7 @@ export class WebhookReceiver {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
+      if (req.method === 'GET') return this.page(res);
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -34,6 +35,21 @@ export class WebhookReceiver {
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
     return this;
+  }
+
+  /** A page listing what arrived, newest first: the demo's inbox. */
+  private page(res: import('node:http').ServerResponse): void {
+    const esc = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    const pretty = (body: string) => {
+      try {
+        return JSON.stringify(JSON.parse(body), null, 2);
+      } catch {
+        return body;
+      }
+    };
+    const items = [...this.received].reverse().map((r) => `<li><h2>POST ${esc(r.path.split('?')[0] ?? '')}</h2><pre>${esc(pretty(r.body))}</pre></li>`);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Inbox: ${this.received.length} messages</title><style>body{font:15px/1.4 system-ui,sans-serif;margin:1rem}pre{white-space:pre-wrap;background:#f4f4f4;padding:.5rem;overflow-x:auto}li{list-style:none;border-bottom:1px solid #ccc}</style></head><body><h1>What the channels received (${this.received.length})</h1><ol>${items.join('')}</ol></body></html>`);
   }
 
   /** Parsed JSON bodies received so far. */
