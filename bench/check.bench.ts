@@ -1,5 +1,5 @@
 /**
- * Measures the monitor's costs: the pure decision code, and a whole check (token cached, Graph read
+ * Measures the monitor's costs: the pure decision code, the schedule arithmetic behind staleness, and a whole check (token cached, Graph read
  * over loopback TLS, state transaction and history in Azurite, no channels). Prints numbers; asserts
  * nothing. Run with `npm run bench`.
  */
@@ -8,6 +8,7 @@ import { checkDeps, createRuntime } from '../src/app/runtime';
 import { runCheck } from '../src/check/runCheck';
 import { decideAlerts, INITIAL_STATE, type AlertState } from '../src/domain/decide';
 import type { ReadOutcome } from '../src/domain/certificate';
+import { staleAfterMs } from '../src/status/statusDocument';
 import { startAzurite } from '../test/doubles/azurite';
 import { apnsCertificate, GraphDouble } from '../test/doubles/graphDouble';
 
@@ -26,6 +27,16 @@ function benchDecisions(): void {
   for (let i = 0; i < n; i++) state = decideAlerts(state, read, { now: new Date(Date.parse('2026-11-01T00:00:00Z') + i * 60_000), policy, tenant: null }).next;
   const ms = performance.now() - start;
   console.log(`decideAlerts: ${n} decisions in ${ms.toFixed(0)} ms = ${((n / ms) * 1000).toFixed(0)} /s`);
+}
+
+/** Every status, badge and dashboard request derives staleness from the schedule. */
+function benchSchedule(): void {
+  for (const schedule of ['0 0 */6 * * *', '* * * * * *', '0 0 8 * * Mon-Fri']) {
+    const n = 200;
+    const start = performance.now();
+    for (let i = 0; i < n; i++) staleAfterMs(schedule, new Date(Date.parse('2026-11-24T23:59:58Z') + i * 1000));
+    console.log(`staleAfterMs("${schedule}"): ${((performance.now() - start) / n).toFixed(2)} ms per call`);
+  }
 }
 
 async function benchChecks(): Promise<void> {
@@ -54,6 +65,7 @@ async function benchChecks(): Promise<void> {
 }
 
 benchDecisions();
+benchSchedule();
 void benchChecks().catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;

@@ -85,12 +85,15 @@ export function nextOccurrence(s: Schedule, after: Date): Date | null {
   const day = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()));
   for (let i = 0; i < 5 * 366; i++, day.setUTCDate(day.getUTCDate() + 1)) {
     if (!dayMatches(s, day)) continue;
+    // On the first day only what is not yet past counts; later days start at midnight.
+    const first = i === 0;
+    const [h0, m0, s0] = first ? [start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds()] : [0, 0, 0];
     for (const h of s.hours) {
+      if (h < h0) continue;
       for (const m of s.minutes) {
-        for (const sec of s.seconds) {
-          const t = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), h, m, sec);
-          if (t >= start.getTime()) return new Date(t);
-        }
+        if (h === h0 && m < m0) continue;
+        const sec = s.seconds.find((x) => !(h === h0 && m === m0) || x >= s0);
+        if (sec !== undefined) return new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), h, m, sec));
       }
     }
   }
