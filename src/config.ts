@@ -1,5 +1,6 @@
 import { CLOUDS, CLOUD_NAMES, type CloudName } from './clouds';
 import { parseSchedule } from './schedule/ncrontab';
+import { defaultOf, type SettingName } from './settings';
 
 /**
  * Every app setting the monitor reads, parsed once. Invalid values stop the run with a one-line error
@@ -80,15 +81,15 @@ export interface MonitorConfig {
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export const DEFAULTS = {
-  GRAPH_CLOUD: 'global',
-  GRAPH_API_VERSION: 'v1.0',
-  THRESHOLD_DAYS: '60,30,14,7,3,1',
-  WARNING_DAYS: '30',
-  CRITICAL_DAYS: '7',
-  EXPIRED_REPEAT_HOURS: '24',
-  CHECK_SCHEDULE: '0 0 */6 * * *',
-  TABLE_PREFIX: 'ApnsMonitor',
-} as const;
+  GRAPH_CLOUD: defaultOf('GRAPH_CLOUD'),
+  GRAPH_API_VERSION: defaultOf('GRAPH_API_VERSION'),
+  THRESHOLD_DAYS: defaultOf('THRESHOLD_DAYS'),
+  WARNING_DAYS: defaultOf('WARNING_DAYS'),
+  CRITICAL_DAYS: defaultOf('CRITICAL_DAYS'),
+  EXPIRED_REPEAT_HOURS: defaultOf('EXPIRED_REPEAT_HOURS'),
+  CHECK_SCHEDULE: defaultOf('CHECK_SCHEDULE'),
+  TABLE_PREFIX: defaultOf('TABLE_PREFIX'),
+};
 
 /** Azurite's well-known development account, what `UseDevelopmentStorage=true` means. */
 export const DEVELOPMENT_STORAGE_CONNECTION_STRING =
@@ -96,14 +97,14 @@ export const DEVELOPMENT_STORAGE_CONNECTION_STRING =
   'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
   'TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;';
 
-function value(env: Env, name: string): string | undefined {
+function value(env: Env, name: SettingName): string | undefined {
   const raw = env[name];
   if (raw === undefined) return undefined;
   const trimmed = raw.trim();
   return trimmed === '' ? undefined : trimmed;
 }
 
-function wholeNumber(env: Env, name: string, fallback: string, min: number, max: number): number {
+function wholeNumber(env: Env, name: SettingName, fallback: string, min: number, max: number): number {
   const raw = value(env, name) ?? fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
     throw new ConfigError(name, `a whole number from ${min} to ${max}`, raw);
@@ -121,7 +122,7 @@ export function parseThresholds(raw: string, setting = 'THRESHOLD_DAYS'): number
   return days.sort((a, b) => b - a);
 }
 
-function httpsUrl(env: Env, name: string, secret: boolean): string | undefined {
+function httpsUrl(env: Env, name: SettingName, secret: boolean): string | undefined {
   const raw = value(env, name);
   if (raw === undefined) return undefined;
   let url: URL;

@@ -1,0 +1,193 @@
+// apns-expiry-monitor: one deployment per Intune tenant.
+// A Flex Consumption Function App (Node 20, Linux) with a system-assigned managed identity, storage
+// used through that identity only, Application Insights without local auth, and channel secrets in a
+// Key Vault (RBAC) read through Key Vault references. No secret value is written in this file.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; also names the resource group and seeds resource names.')
+param environmentName string
+
+@minLength(1)
+@description('Region for all resources (one that offers Flex Consumption).')
+param location string
+
+@description('Resource group to create or reuse. Default: rg-<environmentName>.')
+param resourceGroupName string = ''
+
+// ---- Graph and the tenant -------------------------------------------------------------------
+@description('National cloud of the Intune tenant: picks the Graph endpoint and the Entra authority.')
+@allowed(['global', 'usgov', 'usgovdod', 'china'])
+param graphCloud string = 'global'
+
+@allowed(['v1.0', 'beta'])
+param graphApiVersion string = 'v1.0'
+
+@description('Override of the Graph root (a sovereign endpoint); empty uses the cloud default.')
+param graphEndpoint string = ''
+
+@description('Override of the Entra authority host; empty uses the cloud default.')
+param authorityHost string = ''
+
+@description('Shown in alerts, e.g. the customer name for an MSP.')
+param tenantName string = ''
+
+@description('Grant the Graph application permissions to the managed identity with the Microsoft Graph Bicep extension. Needs a deployer who may grant app roles (Privileged Role Administrator or Global Administrator); otherwise set false and run infra/grant-graph-permissions.sh.')
+param grantGraphPermissions bool = true
+
+@description('Read Intune in another tenant than this subscription: the app registration there (client secret in Key Vault). Empty uses the managed identity.')
+param intuneTenantId string = ''
+param intuneClientId string = ''
+@secure()
+@description('Client secret of that app registration; stored only in Key Vault.')
+param intuneClientSecret string = ''
+
+// ---- Schedule and thresholds (the code's defaults) -------------------------------------------
+param checkSchedule string = '0 0 */6 * * *'
+param thresholdDays string = '60,30,14,7,3,1'
+param warningDays string = '30'
+param criticalDays string = '7'
+param expiredRepeatHours string = '24'
+param tablePrefix string = 'ApnsMonitor'
+
+// ---- Channels ---------------------------------------------------------------------------------
+@secure()
+@description('Teams Workflows webhook URL ("When a Teams webhook request is received"); stored only in Key Vault.')
+param teamsWebhookUrl string = ''
+
+@description('Mailbox that sends alert mail through Graph (needs Mail.Send, scoped with Exchange RBAC for Applications).')
+param emailFrom string = ''
+
+@description('Comma-separated recipients of alert mail.')
+param emailTo string = ''
+
+@description('IANA time zone in which alerts also show the expiry, e.g. Europe/Berlin.')
+param displayTimeZone string = ''
+
+@secure()
+@description('Generic webhook URL; stored only in Key Vault.')
+param webhookUrl string = ''
+
+@secure()
+@description('Secret that signs webhook posts (at least 16 characters); stored only in Key Vault.')
+param webhookSecret string = ''
+
+@secure()
+@description('Key the timer sends to its own notify function. Generated per deployment unless given.')
+param notifyKey string = newGuid()
+
+var tags = { 'azd-env-name': environmentName, app: 'apns-expiry-monitor' }
+var token = toLower(uniqueString(subscription().id, environmentName, location))
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
+  location: location
+  tags: tags
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: 'stapns${token}'
+    location: location
+    tags: tags
+    deploymentContainerName: 'app-package-${take(token, 12)}'
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: 'log-apns-${token}'
+    applicationInsightsName: 'appi-apns-${token}'
+    location: location
+    tags: tags
+  }
+}
+
+module vault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: 'kv-apns-${take(token, 14)}'
+    location: location
+    tags: tags
+    secrets: {
+      'teams-webhook-url': teamsWebhookUrl
+      'webhook-url': webhookUrl
+      'webhook-secret': webhookSecret
+      'notify-key': notifyKey
+      'intune-client-secret': intuneClientSecret
+    }
+  }
+}
+
+// A Key Vault reference for each secret that was given; an unset channel stays empty.
+var kvRef = 'VaultName=${vault.outputs.name}'
+var teamsRef = empty(teamsWebhookUrl) ? '' : '@Microsoft.KeyVault(${kvRef};SecretName=teams-webhook-url)'
+var webhookUrlRef = empty(webhookUrl) ? '' : '@Microsoft.KeyVault(${kvRef};SecretName=webhook-url)'
+var webhookSecretRef = empty(webhookSecret) ? '' : '@Microsoft.KeyVault(${kvRef};SecretName=webhook-secret)'
+var clientSecretRef = empty(intuneClientSecret) ? '' : '@Microsoft.KeyVault(${kvRef};SecretName=intune-client-secret)'
+
+// Every setting src/config.ts reads (test/unit/infraTemplates.test.ts holds this list to the code).
+var monitorSettings = {
+  AZURE_TENANT_ID: intuneTenantId
+  AZURE_CLIENT_ID: intuneClientId
+  AZURE_CLIENT_SECRET: clientSecretRef
+  GRAPH_CLOUD: graphCloud
+  GRAPH_API_VERSION: graphApiVersion
+  GRAPH_ENDPOINT: graphEndpoint
+  AZURE_AUTHORITY_HOST: authorityHost
+  TABLE_PREFIX: tablePrefix
+  TENANT_NAME: tenantName
+  CHECK_SCHEDULE: checkSchedule
+  THRESHOLD_DAYS: thresholdDays
+  WARNING_DAYS: warningDays
+  CRITICAL_DAYS: criticalDays
+  EXPIRED_REPEAT_HOURS: expiredRepeatHours
+  TEAMS_WEBHOOK_URL: teamsRef
+  EMAIL_FROM: emailFrom
+  EMAIL_TO: emailTo
+  DISPLAY_TIMEZONE: displayTimeZone
+  WEBHOOK_URL: webhookUrlRef
+  WEBHOOK_SECRET: webhookSecretRef
+  // Empty: the check posts to this app's own https://$WEBSITE_HOSTNAME/api/notify.
+  NOTIFY_URL: ''
+  NOTIFY_KEY: '@Microsoft.KeyVault(${kvRef};SecretName=notify-key)'
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  scope: rg
+  params: {
+    name: 'func-apns-${token}'
+    planName: 'plan-apns-${token}'
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    keyVaultName: vault.outputs.name
+    monitorSettings: monitorSettings
+    notifyKey: notifyKey
+  }
+}
+
+module graphPermissions 'modules/graph-permissions.bicep' = if (grantGraphPermissions && empty(intuneClientId)) {
+  name: 'graph-permissions'
+  scope: rg
+  params: {
+    principalId: functionApp.outputs.principalId
+    grantMailSend: !empty(emailFrom)
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_NAME string = functionApp.outputs.name
+output FUNCTION_APP_URL string = functionApp.outputs.url
+output FUNCTION_APP_PRINCIPAL_ID string = functionApp.outputs.principalId
+output KEY_VAULT_NAME string = vault.outputs.name

@@ -1,0 +1,65 @@
+/**
+ * Every app setting the monitor reads, with its default. The config module can read only these
+ * (its reader is typed by this list), and a test holds local.settings.sample.json and the Bicep
+ * app settings to the same names and defaults.
+ */
+
+/**
+ * Where a setting belongs: `app` in the Function App's settings (Bicep) and the local sample;
+ * `local` only in the local sample (an alternative Azure does differently); `platform` is set by
+ * Azure itself.
+ */
+export type SettingPlace = 'app' | 'local' | 'platform';
+
+export interface SettingSpec {
+  readonly name: string;
+  readonly default: string | null;
+  readonly secret: boolean;
+  readonly place: SettingPlace;
+}
+
+function s(name: string, place: SettingPlace, def: string | null = null, secret = false): SettingSpec {
+  return { name, default: def, secret, place };
+}
+
+export const SETTINGS = [
+  // Identity for Graph: unset in Azure (managed identity) unless the app reads another tenant.
+  s('AZURE_TENANT_ID', 'app'),
+  s('AZURE_CLIENT_ID', 'app'),
+  s('AZURE_CLIENT_SECRET', 'app', null, true),
+  // A certificate file exists only on a machine: Azure uses managed identity or the secret.
+  s('AZURE_CLIENT_CERTIFICATE_PATH', 'local'),
+  s('GRAPH_CLOUD', 'app', 'global'),
+  s('GRAPH_API_VERSION', 'app', 'v1.0'),
+  s('GRAPH_ENDPOINT', 'app'),
+  s('AZURE_AUTHORITY_HOST', 'app'),
+  // Storage: a connection string locally, identity-based in Azure.
+  s('AzureWebJobsStorage', 'local'),
+  s('AzureWebJobsStorage__accountName', 'app'),
+  s('AzureWebJobsStorage__tableServiceUri', 'app'),
+  s('AzureWebJobsStorage__clientId', 'local'),
+  s('TABLE_PREFIX', 'app', 'ApnsMonitor'),
+  s('TENANT_NAME', 'app'),
+  s('CHECK_SCHEDULE', 'app', '0 0 */6 * * *'),
+  s('THRESHOLD_DAYS', 'app', '60,30,14,7,3,1'),
+  s('WARNING_DAYS', 'app', '30'),
+  s('CRITICAL_DAYS', 'app', '7'),
+  s('EXPIRED_REPEAT_HOURS', 'app', '24'),
+  s('TEAMS_WEBHOOK_URL', 'app', null, true),
+  s('EMAIL_FROM', 'app'),
+  s('EMAIL_TO', 'app'),
+  s('DISPLAY_TIMEZONE', 'app'),
+  s('WEBHOOK_URL', 'app', null, true),
+  s('WEBHOOK_SECRET', 'app', null, true),
+  s('NOTIFY_URL', 'app'),
+  s('NOTIFY_KEY', 'app', null, true),
+  s('WEBSITE_HOSTNAME', 'platform'),
+] as const satisfies readonly SettingSpec[];
+
+export type SettingName = (typeof SETTINGS)[number]['name'];
+
+export function defaultOf(name: SettingName): string {
+  const spec = SETTINGS.find((x) => x.name === name);
+  if (spec === undefined || spec.default === null) throw new Error(`setting ${name} has no default`);
+  return spec.default;
+}

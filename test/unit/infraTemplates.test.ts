@@ -1,0 +1,165 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { SETTINGS } from '../../src/settings';
+
+/**
+ * The Bicep cannot be compiled here (no Bicep CLI can be installed), so the templates are read as
+ * text and held to the code: same settings, same defaults, no secret values, documented role IDs.
+ */
+
+const root = join(__dirname, '..', '..');
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+const main = read('infra/main.bicep');
+const functionApp = read('infra/modules/functionapp.bicep');
+const graphPermissions = read('infra/modules/graph-permissions.bicep');
+const grantScript = read('infra/grant-graph-permissions.sh');
+const parameters = JSON.parse(read('infra/main.parameters.json')) as { parameters: Record<string, { value: string }> };
+const sample = (JSON.parse(read('local.settings.sample.json')) as { Values: Record<string, string> }).Values;
+
+/** The object literal `var monitorSettings = { … }` of main.bicep, as setting → expression. */
+function monitorSettings(): Map<string, string> {
+  const block = /var monitorSettings = \{\n([\s\S]*?)\n\}/.exec(main)?.[1] ?? '';
+  return new Map([...block.matchAll(/^\s*([A-Za-z_]+):\s*(.+)$/gm)].map((m) => [m[1]!, m[2]!.trim()]));
+}
+
+/** `param name string = 'default'` → default. */
+function paramDefault(name: string): string | null {
+  return new RegExp(`^param ${name} string = '([^']*)'`, 'm').exec(main)?.[1] ?? null;
+}
+
+// Documented built-in role definition IDs (Azure built-in roles reference).
+const DOCUMENTED_ROLES: Record<string, string> = {
+  'Storage Blob Data Owner': 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+  'Storage Table Data Contributor': '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+  'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
+  'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
+};
+// Documented Microsoft Graph application permission IDs (Graph permissions reference).
+const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+const DOCUMENTED_GRAPH_ROLES: Record<string, string> = {
+  'DeviceManagementServiceConfig.Read.All': '06a5fe6d-c49d-46a7-b082-56b1b14103c7',
+  'Mail.Send': 'b633e1c5-b582-4048-a93e-9f11b44c7e96',
+};
+
+describe('settings: code, local sample and Bicep agree', () => {
+  test.each(SETTINGS.filter((s) => s.place !== 'platform').map((s) => [s.name, s] as const))('%s is in local.settings.sample.json with the code default', (name, spec) => {
+    expect(Object.keys(sample)).toContain(name);
+    if (spec.default !== null) expect(sample[name]).toBe(spec.default);
+  });
+
+  const settings = monitorSettings();
+  const hostSettings = /union\(monitorSettings, \{([\s\S]*?)\}\)/.exec(functionApp)?.[1] ?? '';
+  test.each(SETTINGS.filter((s) => s.place === 'app').map((s) => [s.name, s] as const))('%s is an app setting in the Bicep with the code default', (name, spec) => {
+    const expression = settings.get(name);
+    if (expression === undefined) {
+      // Storage endpoints come from the storage account itself.
+      expect(hostSettings).toMatch(new RegExp(`^\\s*${name}:`, 'm'));
+      return;
+    }
+    if (spec.default !== null) {
+      expect(paramDefault(expression)).toBe(spec.default);
+      const fromEnv = Object.values(parameters.parameters).find((p) => p.value.startsWith(`\${${name}=`));
+      expect(fromEnv?.value).toBe(`\${${name}=${spec.default}}`);
+    }
+  });
+
+  test('the Bicep sets no setting the code does not read (besides the Functions host\'s own)', () => {
+    const known = new Set<string>(SETTINGS.map((s) => s.name));
+    expect([...settings.keys()].filter((k) => !known.has(k))).toEqual([]);
+  });
+});
+
+describe('no secrets in templates', () => {
+  const files = [
+    ...readdirSync(join(root, 'infra')).filter((f) => /\.(bicep|json|sh)$/.test(f)).map((f) => `infra/${f}`),
+    ...readdirSync(join(root, 'infra/modules')).map((f) => `infra/modules/${f}`),
+    'azure.yaml',
+    'local.settings.sample.json',
+    'host.json',
+  ];
+
+  test.each(files)('%s holds no secret value', (file) => {
+    const text = read(file);
+    expect(text).not.toMatch(/AccountKey=|SharedAccessSignature=|[?&]sig=|-----BEGIN|InstrumentationKey=/i);
+    expect(text).not.toMatch(/https:\/\/[^\s'"]*(logic\.azure\.com|webhook\.office\.com|environment\.api\.powerplatform\.com)/);
+    // Nothing that looks like a key or token: a long run of base64 that mixes digits and both cases
+    // (resource type paths such as Storage/storageAccounts/blobServices are long but have no digits).
+    const keyLike = (text.match(/[A-Za-z0-9+/]{40,}={0,2}/g) ?? []).filter((run) => (run.match(/\d/g) ?? []).length >= 4 && /[a-z]/.test(run) && /[A-Z]/.test(run));
+    expect(keyLike).toEqual([]);
+  });
+
+  test('secret settings are Key Vault references, from secure parameters without defaults', () => {
+    const settings = monitorSettings();
+    for (const spec of SETTINGS.filter((s) => s.secret && s.place === 'app')) {
+      const expression = settings.get(spec.name) ?? '';
+      const resolved = new RegExp(`^var ${expression} = (.+)$`, 'm').exec(main)?.[1] ?? expression;
+      expect(resolved, spec.name).toContain('@Microsoft.KeyVault(');
+    }
+    const secureParams = [...main.matchAll(/@secure\(\)\n(?:@description\([^\n]*\)\n)?param (\w+) string( = (.+))?/g)].map((m) => [m[1], m[3] ?? null]);
+    expect(secureParams.map(([name]) => name).sort()).toEqual(['intuneClientSecret', 'notifyKey', 'teamsWebhookUrl', 'webhookSecret', 'webhookUrl']);
+    for (const [name, def] of secureParams) expect([`''`, 'newGuid()', null], String(name)).toContain(def);
+  });
+
+  test('Key Vault uses RBAC; storage refuses shared keys; Application Insights refuses local auth', () => {
+    expect(read('infra/modules/keyvault.bicep')).toContain('enableRbacAuthorization: true');
+    expect(read('infra/modules/storage.bicep')).toContain('allowSharedKeyAccess: false');
+    expect(read('infra/modules/monitoring.bicep')).toContain('DisableLocalAuth: true');
+    expect(functionApp).toContain("APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'");
+  });
+});
+
+describe('least privilege', () => {
+  test('role definition IDs are the documented ones, and no other role is assigned', () => {
+    const roles = /var roles = \{([\s\S]*?)\}/.exec(functionApp)?.[1] ?? '';
+    const byVar = Object.fromEntries([...roles.matchAll(/(\w+): '([0-9a-f-]{36})'/g)].map((m) => [m[1], m[2]]));
+    expect(byVar).toEqual({
+      storageBlobDataOwner: DOCUMENTED_ROLES['Storage Blob Data Owner'],
+      storageTableDataContributor: DOCUMENTED_ROLES['Storage Table Data Contributor'],
+      monitoringMetricsPublisher: DOCUMENTED_ROLES['Monitoring Metrics Publisher'],
+      keyVaultSecretsUser: DOCUMENTED_ROLES['Key Vault Secrets User'],
+    });
+    const assigned = [...functionApp.matchAll(/roleDefinitions', roles\.(\w+)\)/g)].map((m) => m[1]);
+    expect(assigned.sort()).toEqual(Object.keys(byVar).sort());
+    expect(functionApp).toContain("identity: { type: 'SystemAssigned' }");
+  });
+
+  test('Graph permissions: read always, Mail.Send only with email, documented IDs in the Bicep and the script', () => {
+    for (const text of [graphPermissions, grantScript]) {
+      expect(text).toContain(GRAPH_APP_ID);
+      expect(text).toContain(DOCUMENTED_GRAPH_ROLES['DeviceManagementServiceConfig.Read.All']);
+      expect(text).toContain(DOCUMENTED_GRAPH_ROLES['Mail.Send']);
+    }
+    expect(graphPermissions).toMatch(/^extension microsoftGraphV1$/m);
+    expect(read('infra/bicepconfig.json')).toContain('br:mcr.microsoft.com/bicep/extensions/microsoftgraph/v1.0:');
+    expect(graphPermissions).toMatch(/resource sendMail 'Microsoft.Graph\/appRoleAssignedTo@v1.0' = if \(grantMailSend\)/);
+    expect(main).toContain('grantMailSend: !empty(emailFrom)');
+  });
+
+  test('the Function App is Flex Consumption, Node 20 on Linux', () => {
+    expect(functionApp).toContain("sku: { tier: 'FlexConsumption', name: 'FC1' }");
+    expect(functionApp).toContain("runtime: { name: 'node', version: '20' }");
+    expect(functionApp).toContain("kind: 'functionapp,linux'");
+  });
+});
+
+describe('host.json', () => {
+  const host = JSON.parse(read('host.json')) as {
+    extensionBundle: { id: string; version: string };
+    functionTimeout: string;
+    logging: { applicationInsights: { samplingSettings: { isEnabled: boolean; excludedTypes: string } } };
+  };
+
+  test('extension bundle 4.x and a timeout that covers Graph retries', () => {
+    expect(host.extensionBundle).toEqual({ id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' });
+    const [h, m, s] = host.functionTimeout.split(':').map(Number) as [number, number, number];
+    const seconds = h * 3600 + m * 60 + s;
+    // The Graph RetryHandler may wait up to 3 × 180 s on Retry-After before the check gives up.
+    expect(seconds).toBeGreaterThanOrEqual(3 * 180 + 60);
+  });
+
+  test('sampling never drops exceptions, requests or the log lines that carry alerts', () => {
+    const excluded = host.logging.applicationInsights.samplingSettings.excludedTypes.split(';');
+    for (const type of ['Exception', 'Request', 'Event', 'Trace']) expect(excluded).toContain(type);
+  });
+});
