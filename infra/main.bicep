@@ -56,8 +56,12 @@ param tablePrefix string = 'ApnsMonitor'
 @description('Teams Workflows webhook URL ("When a Teams webhook request is received"); stored only in Key Vault.')
 param teamsWebhookUrl string = ''
 
-@description('Mailbox that sends alert mail through Graph (needs Mail.Send, scoped with Exchange RBAC for Applications).')
+@description('Mailbox that sends alert mail through Graph (needs Mail.Send).')
 param emailFrom string = ''
+
+@description('How Mail.Send is scoped to EMAIL_FROM: "entra" grants it here (restrict it with an Exchange application access policy, docs/deploy.md); "exchangeRbac" grants nothing here, for Exchange RBAC for Applications.')
+@allowed(['entra', 'exchangeRbac'])
+param mailSendScope string = 'entra'
 
 @description('Comma-separated recipients of alert mail.')
 param emailTo string = ''
@@ -181,7 +185,7 @@ module graphPermissions 'modules/graph-permissions.bicep' = if (grantGraphPermis
   scope: rg
   params: {
     principalId: functionApp.outputs.principalId
-    grantMailSend: !empty(emailFrom)
+    grantMailSend: !empty(emailFrom) && mailSendScope == 'entra'
   }
 }
 

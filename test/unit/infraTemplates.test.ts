@@ -133,7 +133,7 @@ describe('least privilege', () => {
     expect(graphPermissions).toMatch(/^extension microsoftGraphV1$/m);
     expect(read('infra/bicepconfig.json')).toContain('br:mcr.microsoft.com/bicep/extensions/microsoftgraph/v1.0:');
     expect(graphPermissions).toMatch(/resource sendMail 'Microsoft.Graph\/appRoleAssignedTo@v1.0' = if \(grantMailSend\)/);
-    expect(main).toContain('grantMailSend: !empty(emailFrom)');
+    expect(main).toContain("grantMailSend: !empty(emailFrom) && mailSendScope == 'entra'");
   });
 
   test('the Function App is Flex Consumption, Node 20 on Linux', () => {
