@@ -1,4 +1,5 @@
 import type { HttpHandler, HttpMethod, TimerHandler } from '@azure/functions';
+import { ConfigError } from '../config';
 import { makeCheckTimerHandler } from './checkHandler';
 import { makeNotifyHandler } from './notifyHandler';
 import { makeStatusHandlers } from './statusHandlers';
@@ -32,18 +33,49 @@ export interface FunctionDefinitions {
 /** All methods are routed to handlers that answer 405 themselves, with an Allow header. */
 const ANY_METHOD: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
+/**
+ * A bad app setting is reported as its one-line message, not a stack trace: HTTP callers get a
+ * generic 500 (the badge is anonymous, so setting values stay in the log), the timer fails with the
+ * message.
+ */
+function reportSettingErrors(handler: HttpHandler): HttpHandler {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      context.error(error.message);
+      return { status: 500, jsonBody: { error: 'the monitor is misconfigured: see the function log' } };
+    }
+  };
+}
+
+function reportTimerSettingErrors(handler: TimerHandler): TimerHandler {
+  return async (timer, context) => {
+    try {
+      await handler(timer, context);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      context.error(error.message);
+      const failure = new Error(error.message);
+      failure.stack = error.message;
+      throw failure;
+    }
+  };
+}
+
 export function defineFunctions(runtime: () => Runtime = sharedRuntime, now: () => Date = () => new Date()): FunctionDefinitions {
   const views = makeStatusHandlers(runtime, now);
   return {
     http: [
-      { name: 'notify', route: 'notify', methods: ANY_METHOD, authLevel: 'function', handler: makeNotifyHandler(runtime) },
-      { name: 'status', route: 'status', methods: ANY_METHOD, authLevel: 'function', handler: views.status },
-      { name: 'history', route: 'history', methods: ANY_METHOD, authLevel: 'function', handler: views.history },
-      { name: 'dashboard', route: 'dashboard', methods: ANY_METHOD, authLevel: 'function', handler: views.dashboard },
+      { name: 'notify', route: 'notify', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(makeNotifyHandler(runtime)) },
+      { name: 'status', route: 'status', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.status) },
+      { name: 'history', route: 'history', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.history) },
+      { name: 'dashboard', route: 'dashboard', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.dashboard) },
       // Anonymous so a wiki can embed it without carrying a key; it shows only the days left.
-      { name: 'badge', route: 'badge.svg', methods: ANY_METHOD, authLevel: 'anonymous', handler: views.badge },
+      { name: 'badge', route: 'badge.svg', methods: ANY_METHOD, authLevel: 'anonymous', handler: reportSettingErrors(views.badge) },
     ],
-    timers: [{ name: 'checkCertificate', schedule: '%CHECK_SCHEDULE%', handler: makeCheckTimerHandler(runtime) }],
+    timers: [{ name: 'checkCertificate', schedule: '%CHECK_SCHEDULE%', handler: reportTimerSettingErrors(makeCheckTimerHandler(runtime)) }],
   };
 }
 
