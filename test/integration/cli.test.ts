@@ -96,3 +96,29 @@ test.runIf(built)('the installed bin runs a check as a separate process: result 
   expect(r.status).toBe(0);
   expect(r.stderr).toMatch(/no alert channel is configured/);
 });
+
+test.runIf(built)('apns-monitor serve runs as a process: prints its URLs, serves, stops on SIGINT', async () => {
+  const { spawn } = await import('node:child_process');
+  graph.certificate = apnsCertificate(new Date(Date.now() + 100 * 86_400_000).toISOString());
+  const env = { PATH: process.env['PATH'] ?? '', NODE_EXTRA_CA_CERTS: process.env['NODE_EXTRA_CA_CERTS'] ?? '', ...graph.env(), ...storageEnv(), NOTIFY_KEY: 'serve-key-0123456789' };
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (c: Buffer) => void (stdout += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  for (let i = 0; i < 100 && !/Dashboard: /.test(stdout); i++) await new Promise((r) => setTimeout(r, 100));
+  const base = /Dashboard: (http:\/\/127\.0\.0\.1:\d+)\/api\/dashboard/.exec(stdout)?.[1];
+  expect(base).toBeDefined();
+  expect(stdout).toMatch(/Timer checkCertificate \(0 0 \*\/6 \* \* \*\) runs next at \d{4}-/);
+  expect((await fetch(`${base}/api/status`)).status).toBe(401);
+  const refreshed = await fetch(`${base}/api/status?refresh=true`, { headers: { 'x-functions-key': 'serve-key-0123456789' } });
+  expect(refreshed.status).toBe(200);
+  expect(await refreshed.json()).toMatchObject({ status: 'ok' });
+  child.kill('SIGINT');
+  expect(await exited).toBe(0);
+});
+
+test('serve rejects a bad --port with one line, exit 3', async () => {
+  const run = io({}, new Date());
+  expect(await main(['serve', '--port', 'http'], run.io)).toBe(3);
+  expect(run.err).toEqual(['apns-monitor: --port expects a port number from 0 to 65535, got "http"']);
+});
