@@ -29,6 +29,12 @@ export function channelOwes(notifier: Notifier, delivery: ChannelDelivery | unde
   return 'send';
 }
 
+/** What to report for a channel that is not sent the alert this time. */
+function doneResult(notifier: Notifier, prior: ChannelDelivery | undefined, now: Date): ChannelResult {
+  const state = channelOwes(notifier, prior, now);
+  return { channel: notifier.name, outcome: state === 'wait' ? 'skipped' : prior?.status === 'failed' ? 'failed-for-good' : 'already-delivered', detail: prior?.detail ?? null };
+}
+
 function record(previous: ChannelDelivery | undefined, notifier: Notifier, outcome: DeliveryOutcome, now: Date, redact: Redactor): ChannelDelivery {
   const attempts = (previous?.attempts ?? 0) + 1;
   const at = now.toISOString();
@@ -69,20 +75,25 @@ export async function deliverOne(outbox: Outbox, entry: OutboxEntry, notifiers: 
   const start = now();
   if (entry.leaseUntil !== null && new Date(entry.leaseUntil) > start) return null;
   const owing = notifiers.filter((n) => channelOwes(n, entry.deliveries[n.name], start) === 'send');
+  if (owing.length === 0) {
+    // Nothing to send (waiting on Retry-After, or refused for good at this target): no lease, and a
+    // write only if the channel set changed what is pending.
+    const pending = notifiers.some((n) => entry.deliveries[n.name]?.status !== 'delivered');
+    if (pending !== entry.pending && (await outbox.save(entry, { pending, deliveries: entry.deliveries, leaseUntil: null })) === null) return null;
+    return { alert: entry.event, channels: notifiers.map((n) => doneResult(n, entry.deliveries[n.name], start)), pending };
+  }
   const claimed = await outbox.save(entry, {
     pending: entry.pending,
     deliveries: entry.deliveries,
-    leaseUntil: owing.length === 0 ? null : addSeconds(start, DELIVERY_LEASE_SECONDS).toISOString(),
+    leaseUntil: addSeconds(start, DELIVERY_LEASE_SECONDS).toISOString(),
   });
   if (claimed === null) return null;
 
   const deliveries = { ...claimed.deliveries };
   const channels: ChannelResult[] = [];
   for (const notifier of notifiers) {
-    const state = channelOwes(notifier, deliveries[notifier.name], start);
-    if (state !== 'send') {
-      const prior = deliveries[notifier.name];
-      channels.push({ channel: notifier.name, outcome: state === 'wait' ? 'skipped' : prior?.status === 'failed' ? 'failed-for-good' : 'already-delivered', detail: prior?.detail ?? null });
+    if (channelOwes(notifier, deliveries[notifier.name], start) !== 'send') {
+      channels.push(doneResult(notifier, deliveries[notifier.name], start));
       continue;
     }
     let outcome: DeliveryOutcome;

@@ -1,4 +1,4 @@
-import { odata, TableTransaction, type TableClient, type TableEntityResult } from '@azure/data-tables';
+import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
 import type { AlertEvent } from '../domain/alertEvent';
 import type { ChannelDelivery, OutboxEntry } from './records';
 import { ensureTable, statusCodeOf } from './tableClients';
@@ -61,11 +61,10 @@ export class Outbox {
   /** Adds the alert unless it is there already; either way returns what is stored. */
   async add(event: AlertEvent): Promise<{ entry: OutboxEntry; added: boolean }> {
     await ensureTable(this.client);
+    const row = this.row(event, 0);
     try {
-      const tx = new TableTransaction();
-      tx.createEntity(this.row(event, 0));
-      await this.client.submitTransaction(tx.actions);
-      return { entry: await this.get(event.id), added: true };
+      const created = await this.client.createEntity(row);
+      return { entry: { event, createdAt: row.createdAt, pending: true, deliveries: {}, leaseUntil: null, etag: created.etag ?? '' }, added: true };
     } catch (error) {
       if (statusCodeOf(error) !== 409) throw error;
       return { entry: await this.get(event.id), added: false };
