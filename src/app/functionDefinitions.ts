@@ -1,5 +1,6 @@
 import type { HttpHandler, HttpMethod, TimerHandler } from '@azure/functions';
 import { ConfigError } from '../config';
+import { makeAckHandler } from './ackHandler';
 import { makeCheckTimerHandler } from './checkHandler';
 import { makeNotifyHandler } from './notifyHandler';
 import { makeStatusHandlers } from './statusHandlers';
@@ -69,6 +70,7 @@ export function defineFunctions(runtime: () => Runtime = sharedRuntime, now: () 
   return {
     http: [
       { name: 'notify', route: 'notify', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(makeNotifyHandler(runtime)) },
+      { name: 'ack', route: 'ack', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(makeAckHandler(runtime, now)) },
       { name: 'status', route: 'status', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.status) },
       { name: 'history', route: 'history', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.history) },
       { name: 'dashboard', route: 'dashboard', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.dashboard) },

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { addDays, differenceInMilliseconds } from 'date-fns';
 import type { AlertPolicy } from '../config';
 import type { AlertEvent, AlertKind, PreviousValues } from './alertEvent';
@@ -8,7 +7,7 @@ import * as text from './summary';
 
 /**
  * Which alerts a check raises, from what the previous checks saw and what this one read. Pure: the
- * caller persists `next` together with the alerts, so an alert is raised exactly once per certificate.
+ * caller persists `next` together with the alerts, so an alert is raised exactly once per occurrence.
  */
 
 export interface SeenCertificate {
@@ -18,7 +17,32 @@ export interface SeenCertificate {
   certificateSerialNumber: string | null;
 }
 
+/**
+ * A condition a person must see through. Change alerts (topic, Apple ID, upload, removal) stay open
+ * until acknowledged; `expired`, `monitor_failing` and `removed` also close by themselves when their
+ * condition ends.
+ */
+export interface Incident {
+  /** The id of the alert that opened it. */
+  id: string;
+  kind: AlertKind;
+  severity: Severity;
+  openedAt: string;
+  summary: string;
+  /** For `removed`: the topic whose return closes it. */
+  topicIdentifier: string | null;
+}
+
 export interface AlertState {
+  /**
+   * Names this state's lifetime in alert ids. A state that is lost and started afresh gets a new one,
+   * so its alerts can never collide with the rows of an earlier life.
+   */
+  epoch: string | null;
+  /** How many alerts this state has raised: each occurrence gets the next number in its id. */
+  sequence: number;
+  /** Open incidents, oldest first. */
+  incidents: Incident[];
   /** The certificate the last good check saw; a renewal or a new topic starts a new generation. */
   seen: SeenCertificate | null;
   /** The tightest threshold alerted for the seen certificate; null when none yet. */
@@ -30,9 +54,14 @@ export interface AlertState {
   consecutiveFailures: number;
   firstFailureAt: string | null;
   failingAlerted: boolean;
+  /** The seen certificate answered 404 and `removed` was raised; cleared once one is read again. */
+  removedAlerted: boolean;
 }
 
 export const INITIAL_STATE: AlertState = {
+  epoch: null,
+  sequence: 0,
+  incidents: [],
   seen: null,
   alertedThresholdDays: null,
   expiredAlerts: 0,
@@ -41,15 +70,28 @@ export const INITIAL_STATE: AlertState = {
   consecutiveFailures: 0,
   firstFailureAt: null,
   failingAlerted: false,
+  removedAlerted: false,
 };
 
 export const FAILURES_BEFORE_ALERT = 2;
+/** Open incidents kept in the state; the alerts themselves stay in history. */
+export const MAX_OPEN_INCIDENTS = 25;
+const MAX_INCIDENT_SUMMARY = 600;
+
+function boundSummary(summary: string): string {
+  return summary.length <= MAX_INCIDENT_SUMMARY ? summary : `${summary.slice(0, MAX_INCIDENT_SUMMARY - 13)}…[truncated]`;
+}
 const HOUR_MS = 3_600_000;
 
 export interface DecisionContext {
   now: Date;
   policy: AlertPolicy;
   tenant: string | null;
+  /**
+   * The epoch for a state that has none yet (a fresh random value from the caller; decisions stay
+   * pure). Without it, a fixed one: fine for tests, never for a store that can be reset.
+   */
+  newEpoch?: string;
 }
 
 export interface Decision {
@@ -57,10 +99,44 @@ export interface Decision {
   next: AlertState;
 }
 
-/** Alert ids are hashes of what makes the alert unique, so two runs that see the same thing agree. */
-export function alertId(kind: AlertKind, ...parts: Array<string | number | null>): string {
-  const digest = createHash('sha256').update(JSON.stringify([kind, ...parts])).digest('hex').slice(0, 24);
-  return `apns-${kind}-${digest}`;
+/**
+ * An alert id names one occurrence: the state's epoch and its running number. A condition that comes
+ * back (a flap) is a new occurrence with a new id; a run retried from the same state raises the same
+ * ids, so a retry is recognised as the same occurrence downstream.
+ */
+export function alertId(kind: AlertKind, epoch: string, sequence: number): string {
+  return `apns-${kind}-${epoch}-${String(sequence).padStart(6, '0')}`;
+}
+
+/** Kinds whose alert opens an incident, and whether only a person closes it. */
+const INCIDENT_KINDS: Partial<Record<AlertKind, 'ack' | 'condition'>> = {
+  topic_changed: 'ack',
+  apple_id_changed: 'ack',
+  upload_failed: 'ack',
+  removed: 'condition',
+  expired: 'condition',
+  monitor_failing: 'condition',
+};
+
+export function opensIncident(kind: AlertKind): boolean {
+  return INCIDENT_KINDS[kind] !== undefined;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+/** The most severe open incident's severity, or null when none is open. */
+export function worstIncidentSeverity(incidents: readonly Incident[]): Severity | null {
+  let worst: Severity | null = null;
+  for (const i of incidents) if (worst === null || SEVERITY_RANK[i.severity] > SEVERITY_RANK[worst]) worst = i.severity;
+  return worst;
+}
+
+/** Closes the open incidents a person acknowledged; unknown ids are returned, the state is untouched for them. */
+export function acknowledge(state: AlertState, ids: readonly string[] | 'all'): { next: AlertState; closed: Incident[]; unknown: string[] } {
+  const wanted = ids === 'all' ? null : new Set(ids);
+  const closed = state.incidents.filter((i) => wanted === null || wanted.has(i.id));
+  const unknown = wanted === null ? [] : [...wanted].filter((id) => !closed.some((i) => i.id === id));
+  return { next: { ...state, incidents: state.incidents.filter((i) => !closed.includes(i)) }, closed, unknown };
 }
 
 /** Upload status values are undocumented: any failure reason, or a status that says it failed, counts. */
@@ -80,6 +156,12 @@ function sameAppleId(a: string | null, b: string | null): boolean {
 export function decideAlerts(prev: AlertState, read: ReadOutcome, ctx: DecisionContext): Decision {
   const occurredAt = ctx.now.toISOString();
   const alerts: AlertEvent[] = [];
+  const epoch = prev.epoch ?? ctx.newEpoch ?? '00000000';
+  let sequence = prev.sequence;
+  let incidents = [...prev.incidents];
+  const closeIncidents = (kind: AlertKind, when: (i: Incident) => boolean = () => true) => {
+    incidents = incidents.filter((i) => i.kind !== kind || !when(i));
+  };
   const base = (cert: ApnsCertificate | SeenCertificate | null) => ({
     subject: 'apns' as const,
     tenant: ctx.tenant,
@@ -96,27 +178,49 @@ export function decideAlerts(prev: AlertState, read: ReadOutcome, ctx: DecisionC
     previous: null,
     error: null,
   });
-  const raise = (kind: AlertKind, severity: Severity, id: string, summary: string, cert: ApnsCertificate | SeenCertificate | null, extra: Partial<AlertEvent> = {}) =>
+  const raise = (kind: AlertKind, severity: Severity, summary: string, cert: ApnsCertificate | SeenCertificate | null, extra: Partial<AlertEvent> = {}) => {
+    sequence += 1;
+    const id = alertId(kind, epoch, sequence);
     alerts.push({ id, kind, severity, ...base(cert), summary, ...extra });
+    // An open incident of the same kind is the same problem still going on: it is not opened twice.
+    if (opensIncident(kind) && !incidents.some((i) => i.kind === kind && INCIDENT_KINDS[kind] === 'condition')) {
+      incidents.push({ id, kind, severity, openedAt: occurredAt, summary: boundSummary(summary), topicIdentifier: cert?.topicIdentifier ?? null });
+      // The state is one Table entity: a flapping condition nobody acknowledges must not outgrow it.
+      if (incidents.length > MAX_OPEN_INCIDENTS) incidents = incidents.slice(-MAX_OPEN_INCIDENTS);
+    }
+  };
+  const finish = (next: AlertState): Decision => ({ alerts, next: { ...next, epoch, sequence, incidents } });
 
   if (read.kind === 'failed') {
     const failures = prev.consecutiveFailures + 1;
     const firstFailureAt = prev.firstFailureAt ?? occurredAt;
     const alertNow = failures >= FAILURES_BEFORE_ALERT && !prev.failingAlerted;
     if (alertNow) {
-      raise('monitor_failing', 'warning', alertId('monitor_failing', firstFailureAt), text.monitorFailingSummary(ctx.tenant, failures, read.error), prev.seen, { error: read.error });
+      raise('monitor_failing', 'warning', text.monitorFailingSummary(ctx.tenant, failures, read.error), prev.seen, { error: read.error });
     }
-    return { alerts, next: { ...prev, consecutiveFailures: failures, firstFailureAt, failingAlerted: prev.failingAlerted || alertNow } };
+    return finish({ ...prev, consecutiveFailures: failures, firstFailureAt, failingAlerted: prev.failingAlerted || alertNow });
   }
 
   const next: AlertState = { ...prev, consecutiveFailures: 0, firstFailureAt: null, failingAlerted: false };
   if (prev.failingAlerted) {
-    raise('monitor_recovered', 'info', alertId('monitor_recovered', prev.firstFailureAt), text.monitorRecoveredSummary(ctx.tenant), prev.seen);
+    raise('monitor_recovered', 'info', text.monitorRecoveredSummary(ctx.tenant), prev.seen);
   }
-  // No certificate: keep what was last seen, so a later upload under another topic is still caught.
-  if (read.kind === 'not_configured') return { alerts, next };
+  closeIncidents('monitor_failing');
+  if (read.kind === 'not_configured') {
+    // A certificate that was there and is gone is the worst incident there is; a tenant that never
+    // had one is simply not configured. Keep what was last seen, so its return (or a certificate
+    // under another topic) is recognised.
+    if (prev.seen !== null && !prev.removedAlerted) {
+      raise('removed', 'critical', text.removedSummary(ctx.tenant, prev.seen), prev.seen);
+      next.removedAlerted = true;
+    }
+    return finish(next);
+  }
 
   const cert = read.certificate;
+  next.removedAlerted = false;
+  // The certificate that went away is back: the removal is over.
+  closeIncidents('removed', (i) => i.topicIdentifier === cert.topicIdentifier);
   const seen = prev.seen;
   if (seen !== null) {
     const previous: PreviousValues = {
@@ -126,15 +230,15 @@ export function decideAlerts(prev: AlertState, read: ReadOutcome, ctx: DecisionC
     };
     const topicChanged = seen.topicIdentifier !== null && cert.topicIdentifier !== null && seen.topicIdentifier !== cert.topicIdentifier;
     if (topicChanged) {
-      raise('topic_changed', 'critical', alertId('topic_changed', seen.topicIdentifier, cert.topicIdentifier, cert.expirationDateTime), text.topicChangedSummary(ctx.tenant, previous, cert.topicIdentifier), cert, { previous });
+      raise('topic_changed', 'critical', text.topicChangedSummary(ctx.tenant, previous, cert.topicIdentifier), cert, { previous });
     }
     if (!sameAppleId(seen.appleIdentifier, cert.appleIdentifier)) {
-      raise('apple_id_changed', 'warning', alertId('apple_id_changed', cert.topicIdentifier, seen.appleIdentifier, cert.appleIdentifier, cert.expirationDateTime), text.appleIdChangedSummary(ctx.tenant, previous, cert.appleIdentifier), cert, { previous });
+      raise('apple_id_changed', 'warning', text.appleIdChangedSummary(ctx.tenant, previous, cert.appleIdentifier), cert, { previous });
     }
     const expiryMoved = new Date(cert.expirationDateTime).getTime() !== new Date(seen.expirationDateTime).getTime();
     const renewed = !topicChanged && new Date(cert.expirationDateTime) > new Date(seen.expirationDateTime);
     if (renewed) {
-      raise('renewed', 'info', alertId('renewed', cert.topicIdentifier, seen.expirationDateTime, cert.expirationDateTime), text.renewedSummary(ctx.tenant, seen.expirationDateTime, cert.expirationDateTime), cert, { previous });
+      raise('renewed', 'info', text.renewedSummary(ctx.tenant, seen.expirationDateTime, cert.expirationDateTime), cert, { previous });
     }
     if (topicChanged || expiryMoved) {
       // Another certificate: its thresholds and expiry alerts start afresh.
@@ -155,23 +259,23 @@ export function decideAlerts(prev: AlertState, read: ReadOutcome, ctx: DecisionC
     if (next.expiredAlerts === 0 || sinceLast >= ctx.policy.expiredRepeatHours * HOUR_MS) {
       const graceEnds = addDays(new Date(cert.expirationDateTime), text.GRACE_DAYS).toISOString();
       const graceDays = daysRemaining(graceEnds, ctx.now);
-      const sequence = next.expiredAlerts + 1;
-      raise('expired', 'critical', alertId('expired', cert.topicIdentifier, cert.expirationDateTime, sequence), text.expiredSummary(ctx.tenant, cert.expirationDateTime, graceEnds, graceDays, cert.appleIdentifier), cert, {
+      raise('expired', 'critical', text.expiredSummary(ctx.tenant, cert.expirationDateTime, graceEnds, graceDays, cert.appleIdentifier), cert, {
         graceEndsDateTime: graceEnds,
         graceDaysRemaining: graceDays,
       });
-      next.expiredAlerts = sequence;
+      next.expiredAlerts += 1;
       next.lastExpiredAlertAt = occurredAt;
     }
     // Past expiry no threshold alert is due any more.
     next.alertedThresholdDays = 0;
   } else {
+    closeIncidents('expired');
     const days = daysRemaining(cert.expirationDateTime, ctx.now);
     const crossed = ctx.policy.thresholdDays.filter((t) => days <= t);
     const tightest = crossed.length === 0 ? null : Math.min(...crossed);
     if (tightest !== null && (next.alertedThresholdDays === null || tightest < next.alertedThresholdDays)) {
       const severity: Severity = days <= ctx.policy.criticalDays ? 'critical' : 'warning';
-      raise('expiring', severity, alertId('expiring', cert.topicIdentifier, cert.expirationDateTime, tightest), text.expiringSummary(ctx.tenant, days, cert.expirationDateTime, cert.appleIdentifier), cert, {
+      raise('expiring', severity, text.expiringSummary(ctx.tenant, days, cert.expirationDateTime, cert.appleIdentifier), cert, {
         thresholdDays: tightest,
       });
       next.alertedThresholdDays = tightest;
@@ -180,8 +284,8 @@ export function decideAlerts(prev: AlertState, read: ReadOutcome, ctx: DecisionC
 
   const failureKey = uploadFailureKey(cert);
   if (failureKey !== null && failureKey !== prev.uploadFailure) {
-    raise('upload_failed', 'critical', alertId('upload_failed', cert.topicIdentifier, cert.expirationDateTime, failureKey), text.uploadFailedSummary(ctx.tenant, cert.certificateUploadStatus, cert.certificateUploadFailureReason), cert);
+    raise('upload_failed', 'critical', text.uploadFailedSummary(ctx.tenant, cert.certificateUploadStatus, cert.certificateUploadFailureReason), cert);
   }
   next.uploadFailure = failureKey;
-  return { alerts, next };
+  return finish(next);
 }

@@ -47,6 +47,16 @@ export function evaluate(read: ReadOutcome, now: Date, policy: Pick<AlertPolicy,
   }
 }
 
+/**
+ * The status with open incidents taken into account: an incident nobody has acknowledged keeps the
+ * monitor from saying OK. Unknown stays unknown under a warning (it already asks for attention).
+ */
+export function withIncidents(status: CertificateStatus, worst: Severity | null): CertificateStatus {
+  if (worst === 'critical' && status !== 'expired') return 'critical';
+  if (worst === 'warning' && (status === 'ok' || status === 'not_configured')) return 'warning';
+  return status;
+}
+
 /** Exit codes of a monitoring plugin (Nagios/Icinga convention). */
 export function exitCodeFor(status: CertificateStatus): 0 | 1 | 2 | 3 {
   switch (status) {

@@ -63,6 +63,14 @@ export function uploadFailedSummary(tenant: string | null, status: string | null
   return `Intune reports that the last upload of ${who(tenant).replace(/^The /, 'the ')} failed (status: ${status ?? 'unknown'}; reason: ${reason ?? 'none given'}). The previous certificate stays in force until it expires: upload the renewal again.`;
 }
 
+export function removedSummary(tenant: string | null, seen: { topicIdentifier: string | null; expirationDateTime: string; appleIdentifier: string | null }): string {
+  return (
+    `${who(tenant)} is GONE: Intune answers that no push certificate is configured, although one (topic ${seen.topicIdentifier ?? 'unknown'}, ` +
+    `expiring ${day(seen.expirationDateTime)}) was there before. Apple devices cannot be managed or enrolled until it is back. ` +
+    `Upload a renewal of that same certificate (same topic, ${appleId(seen.appleIdentifier)}); a new certificate would force every device to re-enroll.`
+  );
+}
+
 export function monitorFailingSummary(tenant: string | null, failures: number, error: string): string {
   return `The monitor could not read ${who(tenant).replace(/^The /, 'the ')} in ${failures} consecutive checks, so its expiry is not being watched: ${error}`;
 }

@@ -52,6 +52,7 @@ function headline(e: AlertEvent): string {
     topic_changed: 'Apple push certificate replaced: devices must re-enroll',
     apple_id_changed: 'Apple ID of the push certificate changed',
     upload_failed: 'Apple push certificate upload failed',
+    removed: 'Apple push certificate REMOVED from Intune',
     monitor_failing: 'The APNs monitor cannot read the certificate',
     monitor_recovered: 'The APNs monitor reads the certificate again',
     test: 'APNs monitor test message',

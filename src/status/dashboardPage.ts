@@ -84,6 +84,32 @@ function timeline(alerts: AlertEvent[]): string {
     .join('\n')}\n</ol>`;
 }
 
+function incidentBanner(doc: StatusDocument | null): string {
+  const open = doc?.openIncidents ?? [];
+  if (open.length === 0) return '';
+  const items = open
+    .map((i) => `<li><span class="sev sev-${i.severity}">${SEVERITY_LABEL[i.severity]}</span> <strong>${esc(i.kind.replace(/_/g, ' '))}</strong> since <time datetime="${esc(i.openedAt)}">${esc(utcText(i.openedAt))}</time><p>${esc(i.summary)}</p><p class="ack-hint">Acknowledge: <code>apns-monitor ack ${esc(i.id)}</code></p></li>`)
+    .join('\n');
+  return `<section class="incidents" role="alert" aria-labelledby="incidents-heading" data-testid="incidents">
+<h2 id="incidents-heading">${open.length === 1 ? 'Open incident' : `${open.length} open incidents`}: the monitor will not show OK until ${open.length === 1 ? 'it is' : 'they are'} resolved or acknowledged</h2>
+<ul>
+${items}
+</ul>
+</section>`;
+}
+
+function deliveryFailures(history: HistoryEntry[]): string {
+  const failures = history.filter((h): h is Extract<HistoryEntry, { type: 'delivery_failed' }> => h.type === 'delivery_failed');
+  if (failures.length === 0) return '';
+  return `<section aria-labelledby="delivery-heading" data-testid="delivery-failures">
+<h2 id="delivery-heading">Alerts a channel refused</h2>
+<ul>
+${failures.map((f) => `<li><time datetime="${esc(f.at)}">${esc(utcText(f.at))}</time> <strong>${esc(f.failure.channel)}</strong> refused ${esc(f.failure.kind.replace(/_/g, ' '))} (${esc(f.failure.alertId)}): ${esc(f.failure.detail ?? 'no detail')}</li>`).join('\n')}
+</ul>
+<p>Fix the channel's setting: a corrected target receives the alert on the next check.</p>
+</section>`;
+}
+
 const STYLE = `
 :root{color-scheme:light;--fg:#1b1b1b;--muted:#4a4a4a;--line:#d1d1d1;--bg:#fafafa}
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 "Segoe UI",system-ui,-apple-system,Roboto,Arial,sans-serif;color:var(--fg);background:var(--bg)}
@@ -93,6 +119,7 @@ main{max-width:60rem;margin:0 auto;padding:1rem}
 .status h1{margin:0;font-size:clamp(2rem,8vw,3.5rem);line-height:1.1}
 .status .days{font-size:clamp(1.25rem,5vw,2rem);margin:.25rem 0}
 .status p{margin:.25rem 0}
+.incidents{border-left:.4rem solid #a4262c}.incidents ul{list-style:none;padding:0;margin:0}.incidents li{margin:.5rem 0}.incidents p{margin:.25rem 0}.ack-hint code{word-break:break-all}
 .stale{background:#fff4ce;color:#1b1b1b;border-left:.4rem solid #8a4b00;padding:.5rem .75rem;border-radius:.25rem}
 section{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:1rem 1.25rem;margin-bottom:1rem}
 h2{font-size:1.25rem;margin:0 0 .5rem}
@@ -158,6 +185,7 @@ export function renderDashboard(input: DashboardInput): string {
 ${daysLine}
 ${cert === null ? '' : `<p>Expires <strong>${esc(utcText(cert.expirationDateTime))}</strong></p>`}
 </div>
+${incidentBanner(doc)}
 ${doc?.stale === true ? `<p class="stale" data-testid="stale"><strong>Stale:</strong> the last good check was ${doc.lastGoodCheckAt === null ? 'never' : esc(utcText(doc.lastGoodCheckAt))}. The monitor may not be running or cannot read Graph.</p>` : ''}
 <section aria-labelledby="renew-heading">
 <h2 id="renew-heading">Renewing</h2>
@@ -180,6 +208,7 @@ ${checks.map((c) => `<tr><td>${esc(utcText(c.check.checkedAt))}</td><td>${esc(c.
 <h2 id="alerts-heading">Alerts</h2>
 ${timeline(alerts)}
 </section>
+${deliveryFailures(input.history)}
 <section aria-labelledby="details-heading">
 <h2 id="details-heading">Certificate and monitor</h2>
 <dl>

@@ -1,6 +1,8 @@
 import type { AlertPolicy } from '../config';
 import type { ApnsCertificate } from '../domain/certificate';
-import { daysRemaining, nextThresholdDays, statusForExpiry, type CertificateStatus } from '../domain/status';
+import { openIncidentsOf, type OpenIncident } from '../check/runCheck';
+import { worstIncidentSeverity } from '../domain/decide';
+import { daysRemaining, nextThresholdDays, statusForExpiry, withIncidents, type CertificateStatus } from '../domain/status';
 import { longestInterval, parseSchedule } from '../schedule/ncrontab';
 import type { LoadedState } from '../storage/monitorStore';
 
@@ -15,6 +17,8 @@ export interface StatusDocument {
   lastError: string | null;
   nextThresholdDays: number | null;
   tenant: string | null;
+  /** Incidents nobody has acknowledged yet (or whose condition goes on), oldest first. */
+  openIncidents: OpenIncident[];
 }
 
 const DAY_MS = 86_400_000;
@@ -38,7 +42,8 @@ export function buildStatusDocument(loaded: LoadedState, now: Date, policy: Aler
   // While reads fail, the last certificate seen still tells how much time is left.
   const certificate = last.certificate ?? loaded.lastGoodCheck?.certificate ?? null;
   const days = certificate === null ? null : daysRemaining(certificate.expirationDateTime, now);
-  const status: CertificateStatus = last.status === 'unknown' || last.status === 'not_configured' || certificate === null ? last.status : statusForExpiry(certificate.expirationDateTime, now, policy);
+  const own: CertificateStatus = last.status === 'unknown' || last.status === 'not_configured' || certificate === null ? last.status : statusForExpiry(certificate.expirationDateTime, now, policy);
+  const status = withIncidents(own, worstIncidentSeverity(loaded.state.incidents));
   const lastGood = last.lastGoodCheckAt;
   return {
     status,
@@ -50,5 +55,6 @@ export function buildStatusDocument(loaded: LoadedState, now: Date, policy: Aler
     lastError: last.error,
     nextThresholdDays: nextThresholdDays(days, policy.thresholdDays),
     tenant,
+    openIncidents: openIncidentsOf(loaded.state),
   };
 }

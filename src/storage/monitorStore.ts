@@ -3,7 +3,7 @@ import type { AlertEvent } from '../domain/alertEvent';
 import { INITIAL_STATE, type AlertState } from '../domain/decide';
 import { ensureTable, statusCodeOf } from './tableClients';
 import { Outbox } from './outbox';
-import type { CheckRecord, HistoryEntry } from './records';
+import type { AckRecord, CheckRecord, DeliveryFailureRecord, HistoryEntry } from './records';
 
 const PARTITION = 'apns';
 const STATE_ROW = 'state';
@@ -15,6 +15,18 @@ export class ConcurrencyConflict extends Error {
   constructor() {
     super('another check updated the monitor state at the same time');
     this.name = 'ConcurrencyConflict';
+  }
+}
+
+/**
+ * An alert row with the id this run meant to write exists already while the state did not change: an
+ * earlier life of the state left it (the state row was lost or reset). Never a concurrency conflict:
+ * re-reading would collide again, so the caller starts a new epoch.
+ */
+export class AlertIdCollision extends Error {
+  constructor() {
+    super('an alert with the same id is already recorded (the monitor state was reset); starting a new alert epoch');
+    this.name = 'AlertIdCollision';
   }
 }
 
@@ -41,6 +53,19 @@ interface HistoryEntity {
 function parseJson<T>(raw: unknown, fallback: T): T {
   if (typeof raw !== 'string' || raw === '') return fallback;
   return JSON.parse(raw) as T;
+}
+
+function toHistoryEntry(e: HistoryEntity): HistoryEntry {
+  switch (e.type) {
+    case 'alert':
+      return { type: 'alert', at: e.at, alert: JSON.parse(e.body) as AlertEvent };
+    case 'ack':
+      return { type: 'ack', at: e.at, ack: JSON.parse(e.body) as AckRecord };
+    case 'delivery_failed':
+      return { type: 'delivery_failed', at: e.at, failure: JSON.parse(e.body) as DeliveryFailureRecord };
+    default:
+      return { type: 'check', at: e.at, check: JSON.parse(e.body) as CheckRecord };
+  }
 }
 
 /** Newest first in key order: Table Storage sorts by RowKey ascending. */
@@ -98,8 +123,45 @@ export class MonitorStore {
       await this.state.submitTransaction(tx.actions);
     } catch (error) {
       const status = statusCodeOf(error);
-      if (status === 409 || status === 412) throw new ConcurrencyConflict();
+      // 412: the state's ETag moved; 404: the state row went away under us. Both: read again.
+      if (status === 412 || (status === 404 && expectedEtag !== null)) throw new ConcurrencyConflict();
+      if (status === 409) {
+        // A replace under an ETag never answers 409, so with an ETag the duplicate is an alert row;
+        // without one it is the state row only if another run has created it meanwhile.
+        if (expectedEtag === null && (await this.stateExists())) throw new ConcurrencyConflict();
+        throw new AlertIdCollision();
+      }
       throw error;
+    }
+  }
+
+  private async stateExists(): Promise<boolean> {
+    try {
+      await this.state.getEntity(PARTITION, STATE_ROW, { queryOptions: { select: ['PartitionKey'] } });
+      return true;
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Applies a change to the alert state alone (an acknowledgement), under its ETag, re-reading on a
+   * conflict. The change sees the freshest state; returning null leaves it untouched.
+   */
+  async updateState<T>(change: (state: AlertState) => { next: AlertState; result: T } | null): Promise<T | null> {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.loadState();
+      if (loaded.etag === null) return null;
+      const outcome = change(loaded.state);
+      if (outcome === null) return null;
+      try {
+        await this.state.updateEntity({ partitionKey: PARTITION, rowKey: STATE_ROW, state: JSON.stringify(outcome.next) }, 'Merge', { etag: loaded.etag });
+        return outcome.result;
+      } catch (error) {
+        if (statusCodeOf(error) !== 412 || attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      }
     }
   }
 
@@ -115,6 +177,17 @@ export class MonitorStore {
     await this.history.submitTransaction(tx.actions);
   }
 
+  async appendAck(ack: AckRecord, runId: string): Promise<void> {
+    await ensureTable(this.history);
+    await this.history.upsertEntity({ partitionKey: PARTITION, rowKey: `${invertedTimeKey(ack.at)}-k-${runId}`, type: 'ack', at: ack.at, body: JSON.stringify(ack) }, 'Replace');
+  }
+
+  async appendDeliveryFailure(failure: DeliveryFailureRecord): Promise<void> {
+    await ensureTable(this.history);
+    const row = `${invertedTimeKey(failure.at)}-d-${failure.alertId}-${failure.channel}`;
+    await this.history.upsertEntity({ partitionKey: PARTITION, rowKey: row, type: 'delivery_failed', at: failure.at, body: JSON.stringify(failure) }, 'Replace');
+  }
+
   async listHistory(limit: number): Promise<HistoryEntry[]> {
     await ensureTable(this.history);
     const entries: HistoryEntry[] = [];
@@ -122,7 +195,7 @@ export class MonitorStore {
     for await (const page of pages) {
       for (const e of page) {
         if (entries.length >= limit) return entries;
-        entries.push(e.type === 'alert' ? { type: 'alert', at: e.at, alert: JSON.parse(e.body) as AlertEvent } : { type: 'check', at: e.at, check: JSON.parse(e.body) as CheckRecord });
+        entries.push(toHistoryEntry(e));
       }
       if (entries.length >= limit) break;
     }

@@ -11,7 +11,8 @@ interface AlertEntity {
   position: number;
   pending: boolean;
   deliveries: string;
-  leaseUntil: string;
+  /** Per channel: until when one run holds it while it sends (JSON map channel → ISO time). */
+  claims?: string;
 }
 
 type Row = AlertEntity & { partitionKey: string; rowKey: string };
@@ -21,16 +22,24 @@ function prefixEnd(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
 
+function parseMap<T>(raw: string | undefined): Record<string, T> {
+  if (raw === undefined || raw === '') return {};
+  const parsed: unknown = JSON.parse(raw);
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, T>) : {};
+}
+
 function toEntry(entity: TableEntityResult<AlertEntity>): OutboxEntry {
   return {
     event: JSON.parse(entity.event) as AlertEvent,
     createdAt: entity.createdAt,
     pending: entity.pending,
-    deliveries: JSON.parse(entity.deliveries || '{}') as Record<string, ChannelDelivery>,
-    leaseUntil: entity.leaseUntil === '' ? null : entity.leaseUntil,
+    deliveries: parseMap<ChannelDelivery>(entity.deliveries),
+    claims: parseMap<string>(entity.claims),
     etag: entity.etag,
   };
 }
+
+export type OutboxChange = Partial<Pick<OutboxEntry, 'pending' | 'deliveries' | 'claims'>>;
 
 /**
  * Alerts waiting for (or done with) delivery, one entity each, with every channel's result. The
@@ -54,7 +63,7 @@ export class Outbox {
       position,
       pending: true,
       deliveries: '{}',
-      leaseUntil: '',
+      claims: '{}',
     };
   }
 
@@ -64,7 +73,7 @@ export class Outbox {
     const row = this.row(event, 0);
     try {
       const created = await this.client.createEntity(row);
-      return { entry: { event, createdAt: row.createdAt, pending: true, deliveries: {}, leaseUntil: null, etag: created.etag ?? '' }, added: true };
+      return { entry: { event, createdAt: row.createdAt, pending: true, deliveries: {}, claims: {}, etag: created.etag ?? '' }, added: true };
     } catch (error) {
       if (statusCodeOf(error) !== 409) throw error;
       return { entry: await this.get(event.id), added: false };
@@ -87,21 +96,22 @@ export class Outbox {
     return entities.map(toEntry);
   }
 
-  /** Saves deliveries and lease under the entry's ETag; null when another run got there first. */
-  async save(entry: OutboxEntry, change: Pick<OutboxEntry, 'pending' | 'deliveries' | 'leaseUntil'>): Promise<OutboxEntry | null> {
+  /** Saves the change under the entry's ETag; null when another run wrote the entry first. */
+  async save(entry: OutboxEntry, change: OutboxChange): Promise<OutboxEntry | null> {
+    const next = { ...entry, ...change };
     try {
       const result = await this.client.updateEntity(
         {
           partitionKey: this.partition,
           rowKey: this.rowPrefix + entry.event.id,
-          pending: change.pending,
-          deliveries: JSON.stringify(change.deliveries),
-          leaseUntil: change.leaseUntil ?? '',
+          pending: next.pending,
+          deliveries: JSON.stringify(next.deliveries),
+          claims: JSON.stringify(next.claims),
         },
         'Merge',
         { etag: entry.etag },
       );
-      return { ...entry, ...change, etag: result.etag ?? entry.etag };
+      return { ...next, etag: result.etag ?? entry.etag };
     } catch (error) {
       if (statusCodeOf(error) === 412) return null;
       throw error;

@@ -32,10 +32,31 @@ export interface OutboxEntry {
   createdAt: string;
   pending: boolean;
   deliveries: Record<string, ChannelDelivery>;
-  leaseUntil: string | null;
+  /** Per channel: until when a run holds it while it sends, so no other run sends it meanwhile. */
+  claims: Record<string, string>;
   etag: string;
+}
+
+/** A person closed open incidents (`apns-monitor ack`, POST /api/ack). */
+export interface AckRecord {
+  at: string;
+  ids: string[];
+  kinds: string[];
+  by: string | null;
+  note: string | null;
+}
+
+/** A channel refused an alert for good: it is not retried at that target, and people must see it. */
+export interface DeliveryFailureRecord {
+  at: string;
+  alertId: string;
+  kind: string;
+  channel: string;
+  detail: string | null;
 }
 
 export type HistoryEntry =
   | { type: 'check'; at: string; check: CheckRecord }
-  | { type: 'alert'; at: string; alert: AlertEvent };
+  | { type: 'alert'; at: string; alert: AlertEvent }
+  | { type: 'ack'; at: string; ack: AckRecord }
+  | { type: 'delivery_failed'; at: string; failure: DeliveryFailureRecord };

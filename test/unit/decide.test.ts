@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { AlertPolicy } from '../../src/config';
 import type { ApnsCertificate, ReadOutcome } from '../../src/domain/certificate';
-import { decideAlerts, INITIAL_STATE, uploadFailureKey, type AlertState } from '../../src/domain/decide';
+import { acknowledge, decideAlerts, INITIAL_STATE, MAX_OPEN_INCIDENTS, uploadFailureKey, type AlertState } from '../../src/domain/decide';
+import { withIncidents } from '../../src/domain/status';
 
 const policy: AlertPolicy = { thresholdDays: [60, 30, 14, 7, 3, 1], warningDays: 30, criticalDays: 7, expiredRepeatHours: 24 };
 const EXPIRY = '2027-03-01T00:00:00.000Z';
@@ -79,11 +80,14 @@ describe('expiring thresholds', () => {
     expect(run([[daysBefore(7), found()]]).raised[0]!.severity).toBe('critical');
   });
 
-  test('ids are stable: the same alert for the same certificate has the same id', () => {
-    const a = run([[daysBefore(10), found()]]).raised[0]!;
-    const b = run([[daysBefore(9), found()]]).raised[0]!;
-    expect(a.id).toBe(b.id);
-    expect(a.id).toMatch(/^apns-expiring-[0-9a-f]{24}$/);
+  test('an id names one occurrence: the same state and read give the same id (a retry), the next alert the next number', () => {
+    const a = decideAlerts(INITIAL_STATE, found(), { now: daysBefore(10), policy, tenant: null, newEpoch: '0a1b2c3d' });
+    const b = decideAlerts(INITIAL_STATE, found(), { now: daysBefore(10), policy, tenant: null, newEpoch: '0a1b2c3d' });
+    expect(a.alerts[0]!.id).toBe('apns-expiring-0a1b2c3d-000001');
+    expect(b.alerts[0]!.id).toBe(a.alerts[0]!.id);
+    const later = decideAlerts(a.next, found(), { now: daysBefore(6), policy, tenant: null, newEpoch: 'ffffffff' });
+    // The state keeps its epoch; a new epoch is only for a state that has none.
+    expect(later.alerts[0]!.id).toBe('apns-expiring-0a1b2c3d-000002');
   });
 });
 
@@ -172,12 +176,136 @@ describe('renewal and changes', () => {
   });
 
   test('a tenant that loses its certificate and gets a new one under another topic is caught', () => {
-    const { raised } = run([
+    const { raised, state } = run([
       [daysBefore(100), found()],
       [daysBefore(99), { kind: 'not_configured' }],
       [daysBefore(98), found({ topicIdentifier: 'com.apple.mgmt.External.new' })],
     ]);
-    expect(raised.map((a) => a.kind)).toEqual(['topic_changed']);
+    expect(raised.map((a) => a.kind)).toEqual(['removed', 'topic_changed']);
+    // Another topic is not the removed certificate coming back: both incidents stay open.
+    expect(state.incidents.map((i) => i.kind)).toEqual(['removed', 'topic_changed']);
+  });
+});
+
+describe('occurrences: a condition that comes back is a new alert with a new id', () => {
+  test('upload failed → cleared → the same failure: two alerts, two ids', () => {
+    const failing = found({ certificateUploadStatus: 'failed', certificateUploadFailureReason: 'bad CSR' });
+    const { raised } = run([
+      [daysBefore(100), failing],
+      [daysBefore(99), found()],
+      [daysBefore(98), failing],
+    ]);
+    expect(raised.map((a) => a.kind)).toEqual(['upload_failed', 'upload_failed']);
+    expect(new Set(raised.map((a) => a.id)).size).toBe(2);
+  });
+
+  test('Apple ID A → B → A → B: three changes, three ids', () => {
+    const { raised } = run([
+      [daysBefore(100), found({ appleIdentifier: 'a@contoso.com' })],
+      [daysBefore(99), found({ appleIdentifier: 'b@contoso.com' })],
+      [daysBefore(98), found({ appleIdentifier: 'a@contoso.com' })],
+      [daysBefore(97), found({ appleIdentifier: 'b@contoso.com' })],
+    ]);
+    expect(raised.map((a) => a.kind)).toEqual(['apple_id_changed', 'apple_id_changed', 'apple_id_changed']);
+    expect(new Set(raised.map((a) => a.id)).size).toBe(3);
+  });
+
+  test('expiry X → Y → X → Y: each renewal to Y is alerted, with its own id, as are its thresholds', () => {
+    const y = '2027-06-01T00:00:00.000Z';
+    const { raised } = run([
+      [daysBefore(10), found()],
+      [daysBefore(9), found({ expirationDateTime: y })],
+      [daysBefore(8), found()],
+      [daysBefore(7), found({ expirationDateTime: y })],
+    ]);
+    expect(raised.map((a) => a.kind)).toEqual(['expiring', 'renewed', 'expiring', 'renewed']);
+    expect(new Set(raised.map((a) => a.id)).size).toBe(4);
+  });
+});
+
+describe('removed: a certificate that was seen and is gone', () => {
+  test('raises one critical removed alert and an incident that closes when the same topic is back', () => {
+    const { raised, state } = run([
+      [daysBefore(100), found()],
+      [daysBefore(99), { kind: 'not_configured' }],
+      [daysBefore(98), { kind: 'not_configured' }],
+    ]);
+    expect(raised.map((a) => [a.kind, a.severity])).toEqual([['removed', 'critical']]);
+    expect(raised[0]!.summary).toMatch(/GONE/);
+    expect(raised[0]!.topicIdentifier).toBe(TOPIC);
+    expect(state.incidents.map((i) => [i.kind, i.id])).toEqual([['removed', raised[0]!.id]]);
+    expect(withIncidents('not_configured', 'critical')).toBe('critical');
+
+    const back = run([[daysBefore(97), found()]], state);
+    expect(back.raised).toEqual([]);
+    expect(back.state.incidents).toEqual([]);
+  });
+
+  test('a tenant that never had a certificate stays not_configured, with no alert', () => {
+    const { raised, state } = run([[daysBefore(100), { kind: 'not_configured' }]]);
+    expect(raised).toEqual([]);
+    expect(state.incidents).toEqual([]);
+  });
+
+  test('gone, back, gone again: two removed alerts with two ids', () => {
+    const { raised } = run([
+      [daysBefore(100), found()],
+      [daysBefore(99), { kind: 'not_configured' }],
+      [daysBefore(98), found()],
+      [daysBefore(97), { kind: 'not_configured' }],
+    ]);
+    expect(raised.map((a) => a.kind)).toEqual(['removed', 'removed']);
+    expect(raised[0]!.id).not.toBe(raised[1]!.id);
+  });
+});
+
+describe('incidents', () => {
+  test('change alerts open incidents that only a person closes; expired and monitor_failing close by themselves', () => {
+    const newTopic = 'com.apple.mgmt.External.22222222-2222-2222-2222-222222222222';
+    const failed: ReadOutcome = { kind: 'failed', error: 'timeout', httpStatus: null };
+    const { state, raised } = run([
+      [daysBefore(100), found()],
+      [daysBefore(99), found({ topicIdentifier: newTopic })],
+      [daysBefore(98), failed],
+      [daysBefore(97.9), failed],
+    ]);
+    expect(state.incidents.map((i) => i.kind)).toEqual(['topic_changed', 'monitor_failing']);
+    const recovered = run([[daysBefore(97), found({ topicIdentifier: newTopic })]], state);
+    expect(recovered.state.incidents.map((i) => i.kind)).toEqual(['topic_changed']);
+    const acked = acknowledge(recovered.state, [raised[0]!.id]);
+    expect(acked.closed.map((i) => i.kind)).toEqual(['topic_changed']);
+    expect(acked.unknown).toEqual([]);
+    expect(acked.next.incidents).toEqual([]);
+    expect(acknowledge(recovered.state, ['apns-nope']).unknown).toEqual(['apns-nope']);
+  });
+
+  test('expired opens one incident while it repeats, closed by the renewal', () => {
+    const { state } = run([
+      [daysBefore(-1), found()],
+      [daysBefore(-2.1), found()],
+    ]);
+    expect(state.incidents.map((i) => i.kind)).toEqual(['expired']);
+    const renewed = run([[daysBefore(-3), found({ expirationDateTime: '2028-03-01T00:00:00.000Z' })]], state);
+    expect(renewed.state.incidents).toEqual([]);
+  });
+
+  test('a flapping condition nobody acknowledges cannot outgrow the state', () => {
+    const steps: Array<[Date, ReadOutcome]> = [];
+    for (let i = 0; i < 100; i++) steps.push([daysBefore(200 - i), found({ appleIdentifier: i % 2 === 0 ? 'a@contoso.com' : 'b@contoso.com' })]);
+    const { state, raised } = run(steps);
+    expect(raised).toHaveLength(99);
+    expect(state.incidents).toHaveLength(MAX_OPEN_INCIDENTS);
+    expect(state.incidents.at(-1)!.id).toBe(raised.at(-1)!.id);
+  });
+
+  test('status is at least the severity of an open incident', () => {
+    expect(withIncidents('ok', 'critical')).toBe('critical');
+    expect(withIncidents('ok', 'warning')).toBe('warning');
+    expect(withIncidents('warning', 'critical')).toBe('critical');
+    expect(withIncidents('expired', 'critical')).toBe('expired');
+    expect(withIncidents('unknown', 'critical')).toBe('critical');
+    expect(withIncidents('unknown', 'warning')).toBe('unknown');
+    expect(withIncidents('ok', null)).toBe('ok');
   });
 });
 

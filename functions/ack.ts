@@ -1,0 +1,6 @@
+import { app } from '@azure/functions';
+import { httpFunction } from '../src/app/functionDefinitions';
+
+// POST /api/ack {"id": "...", "by": "...", "note": "..."}: a person acknowledges an open incident.
+const fn = httpFunction('ack');
+app.http(fn.name, { route: fn.route, methods: fn.methods, authLevel: fn.authLevel, handler: fn.handler });
