@@ -11,7 +11,9 @@ export interface ReceivedRequest {
 export class WebhookReceiver {
   readonly received: ReceivedRequest[] = [];
   /** One-off status codes answered instead of 200 (e.g. [503] fails the next post). */
-  readonly script: Array<{ status: number; headers?: Record<string, string> }> = [];
+  readonly script: Array<{ status: number; headers?: Record<string, string>; delayMs?: number }> = [];
+  /** Every POST, answered or not: what was sent, not only what was taken. */
+  attempts = 0;
   private server: Server | null = null;
   private port = 0;
 
@@ -25,11 +27,16 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        this.attempts += 1;
         const next = this.script.shift();
         const status = next?.status ?? 200;
-        if (status < 300) this.received.push({ path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        res.writeHead(status, next?.headers ?? {});
-        res.end(status < 300 ? '' : 'failure');
+        const answer = () => {
+          if (status < 300) this.received.push({ path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+          res.writeHead(status, next?.headers ?? {});
+          res.end(status < 300 ? '' : 'failure');
+        };
+        if (next?.delayMs === undefined) answer();
+        else setTimeout(answer, next.delayMs);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
