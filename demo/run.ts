@@ -8,6 +8,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { checkDeps, createRuntime } from '../src/app/runtime';
 import { runCheck } from '../src/check/runCheck';
+import { acknowledgeIncidents } from '../src/incidents/acknowledge';
 import { statusLine } from '../src/cli/format';
 import type { AlertEvent } from '../src/domain/alertEvent';
 import { startLocalHost } from '../src/localHost/serve';
@@ -65,6 +66,13 @@ async function main(): Promise<number> {
       console.log(`  check ${step.at.toISOString().slice(0, 16)}Z  ${statusLine({ ...result, tenant: null, ...runtime.config.policy })}`);
       for (const r of inbox.received.slice(seen)) console.log(`    📨 ${describeDelivery(r, secret)}`);
       seen = inbox.received.length;
+      if (step.acknowledge !== undefined) {
+        // Incidents stay open until a person has seen them: the demo's admin acknowledges them.
+        const acked = await acknowledgeIncidents(runtime.store, { ids: 'all', by: 'demo admin', note: step.acknowledge, at: step.at });
+        if (acked.ok && acked.closed.length > 0) {
+          console.log(`  ── the admin acknowledges ${acked.closed.map((i) => `${i.kind.replace(/_/g, ' ')} (${i.id})`).join(', ')}: apns-monitor ack --all --note "${step.acknowledge}"`);
+        }
+      }
     }
     const kinds = [...new Set(inbox.received.filter((r) => r.path.startsWith('/webhook')).map((r) => (JSON.parse(r.body) as AlertEvent).kind))];
     console.log(`\nThe inbox received ${inbox.received.length} messages (each alert once per channel); alert kinds: ${kinds.join(', ')}.`);

@@ -3,8 +3,9 @@ import { apnsCertificate, GraphDouble } from './graphDouble';
 /**
  * A tenant whose push certificate moves through a compressed year, so that every alert kind fires:
  * it approaches expiry, the monitor loses its permission for a while, the certificate expires, an
- * upload of the renewal fails, it is renewed with the same Apple ID, and months later someone creates
- * a new certificate under another Apple ID instead of renewing. Test double only: production code
+ * upload of the renewal fails, it is renewed with the same Apple ID, it is deleted from Intune by
+ * mistake and uploaded again, and months later someone creates a new certificate under another Apple
+ * ID instead of renewing. Test double only: production code
  * never imports this.
  */
 
@@ -20,6 +21,8 @@ export interface TenantStep {
   /** What happens in the tenant just before the check, for the narration. */
   event: string | null;
   apply: (graph: GraphDouble) => void;
+  /** After this check an admin acknowledges the open incidents, with this note. */
+  acknowledge?: string;
 }
 
 export function compressedYear(expiry: Date): TenantStep[] {
@@ -41,12 +44,18 @@ export function compressedYear(expiry: Date): TenantStep[] {
     { at: before(0.5), event: 'the permission is granted again', apply: keep },
     { at: before(-0.25), event: 'nobody renewed in time: the certificate expires', apply: keep },
     { at: before(-1), event: 'an admin uploads the wrong file in Intune', apply: uploadFailed },
-    { at: before(-2), event: 'the admin renews the existing certificate with the same Apple ID', apply: renewal },
+    { at: before(-2), event: 'the admin renews the existing certificate with the same Apple ID', apply: renewal, acknowledge: 'renewed correctly; the failed upload was the wrong file' },
   );
-  for (const d of [-30, -60, -90, -120, -150, -180]) steps.push({ at: before(d), event: null, apply: keep });
+  for (const d of [-30, -60, -90]) steps.push({ at: before(d), event: null, apply: keep });
+  steps.push(
+    { at: before(-100), event: 'the push certificate is deleted from Intune by mistake', apply: (g) => void (g.certificate = null) },
+    { at: before(-100.5), event: null, apply: keep },
+    { at: before(-101), event: 'the same certificate is uploaded again', apply: renewal },
+  );
+  for (const d of [-120, -150, -180]) steps.push({ at: before(d), event: null, apply: keep });
   steps.push(
     { at: before(-200), event: 'someone creates a NEW certificate under another Apple ID instead of renewing', apply: replaced },
-    { at: before(-YEAR_SPAN_AFTER_EXPIRY), event: null, apply: keep },
+    { at: before(-YEAR_SPAN_AFTER_EXPIRY), event: null, apply: keep, acknowledge: 'devices re-enrolled under the new topic' },
   );
   return steps;
 }
