@@ -20,7 +20,7 @@ export interface CheckDeps {
   now: () => Date;
   redact: Redactor;
   log: Logger;
-  delivery?: Omit<DeliveryOptions, 'onFailedForGood'>;
+  delivery?: Omit<DeliveryOptions, 'onFailedForGood' | 'onRecovered'>;
 }
 
 /** An open incident as status and the CLI show it. */
@@ -128,7 +128,8 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
   if (deps.notifiers.length === 0) deps.log.warn('no alert channel is configured: alerts stay queued until one is (set TEAMS_WEBHOOK_URL, EMAIL_FROM/EMAIL_TO, WEBHOOK_URL or NOTIFY_URL)');
   const deliveries = await deliverPending(deps.store.outbox, deps.notifiers, deps.now, deps.redact, {
     ...deps.delivery,
-    onFailedForGood: (alert, channel, detail) => deps.store.appendDeliveryFailure({ at: deps.now().toISOString(), alertId: alert.id, kind: alert.kind, channel, detail }),
+    onFailedForGood: (alert, channel, detail) => deps.store.recordDeliveryFailure({ at: deps.now().toISOString(), alertId: alert.id, kind: alert.kind, channel, detail }),
+    onRecovered: (alert, channel) => deps.store.clearDeliveryFailure(alert.id, channel),
   });
   for (const d of deliveries) {
     for (const c of d.channels) {

@@ -34,8 +34,10 @@ export interface DeliveryOptions {
   /** Epoch ms after which no new send starts (the check's budget); what is left waits for the next run. */
   stopAt?: number | null;
   sleep?: (ms: number) => Promise<void>;
-  /** Told once when a channel refuses an alert for good, so history can show it. */
+  /** Told once when a channel refuses an alert for good, so history and status can show it. */
   onFailedForGood?: (alert: AlertEvent, channel: string, detail: string | null) => Promise<void>;
+  /** Told when a channel that had refused an alert for good takes it (its target was corrected). */
+  onRecovered?: (alert: AlertEvent, channel: string) => Promise<void>;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -172,7 +174,8 @@ export async function deliverOne(outbox: Outbox, entry: OutboxEntry, notifiers: 
       await sleep(wait * 1000);
       outcome = await sendOnce(notifier, current.event);
     }
-    const result = record(current.deliveries[name], notifier, outcome, now(), redact);
+    const prior = current.deliveries[name];
+    const result = record(prior, notifier, outcome, now(), redact);
     const saved = await update(
       outbox,
       current,
@@ -186,8 +189,12 @@ export async function deliverOne(outbox: Outbox, entry: OutboxEntry, notifiers: 
     );
     current = saved ?? current;
     channels.push({ channel: name, outcome: outcome.result, detail: result.detail });
+    // Bookkeeping for people: a failure to record it must not undo or repeat the delivery itself.
     if (outcome.result === 'failed-for-good' && options.onFailedForGood !== undefined) {
       await options.onFailedForGood(current.event, name, result.detail).catch(() => undefined);
+    }
+    if (outcome.result === 'delivered' && prior?.status === 'failed' && options.onRecovered !== undefined) {
+      await options.onRecovered(current.event, name).catch(() => undefined);
     }
   }
   const pending = pendingFor(notifiers, current.deliveries);

@@ -77,11 +77,21 @@ ${ordered.length === 0 ? '' : `<text class="tick" x="${PAD.left}" y="${H - 10}">
 
 const SEVERITY_LABEL: Record<AlertEvent['severity'], string> = { info: 'Info', warning: 'Warning', critical: 'Critical' };
 
-function timeline(alerts: AlertEvent[]): string {
-  if (alerts.length === 0) return '<p>No alert has been raised.</p>';
-  return `<ol class="timeline" data-testid="timeline">\n${alerts
-    .map((a) => `<li><time datetime="${esc(a.occurredAt)}">${esc(utcText(a.occurredAt))}</time> <span class="sev sev-${a.severity}">${SEVERITY_LABEL[a.severity]}</span> <strong>${esc(a.kind.replace(/_/g, ' '))}</strong><p>${esc(a.summary)}</p></li>`)
-    .join('\n')}\n</ol>`;
+function timeline(entries: HistoryEntry[]): string {
+  const items = entries.flatMap((h) => {
+    if (h.type === 'alert') {
+      const a = h.alert;
+      return [`<li><time datetime="${esc(a.occurredAt)}">${esc(utcText(a.occurredAt))}</time> <span class="sev sev-${a.severity}">${SEVERITY_LABEL[a.severity]}</span> <strong>${esc(a.kind.replace(/_/g, ' '))}</strong><p>${esc(a.summary)}</p></li>`];
+    }
+    if (h.type === 'ack') {
+      const k = h.ack;
+      const what = k.kinds.map((kind) => kind.replace(/_/g, ' ')).join(', ');
+      return [`<li class="ack"><time datetime="${esc(k.at)}">${esc(utcText(k.at))}</time> <strong>acknowledged</strong> ${esc(what)}${k.by === null ? '' : ` by ${esc(k.by)}`}${k.note === null ? '' : `<p>${esc(k.note)}</p>`}</li>`];
+    }
+    return [];
+  });
+  if (items.length === 0) return '<p>No alert has been raised.</p>';
+  return `<ol class="timeline" data-testid="timeline">\n${items.join('\n')}\n</ol>`;
 }
 
 function incidentBanner(doc: StatusDocument | null): string {
@@ -98,13 +108,13 @@ ${items}
 </section>`;
 }
 
-function deliveryFailures(history: HistoryEntry[]): string {
-  const failures = history.filter((h): h is Extract<HistoryEntry, { type: 'delivery_failed' }> => h.type === 'delivery_failed');
+function deliveryFailures(doc: StatusDocument | null): string {
+  const failures = doc?.deliveryFailures ?? [];
   if (failures.length === 0) return '';
   return `<section aria-labelledby="delivery-heading" data-testid="delivery-failures">
 <h2 id="delivery-heading">Alerts a channel refused</h2>
 <ul>
-${failures.map((f) => `<li><time datetime="${esc(f.at)}">${esc(utcText(f.at))}</time> <strong>${esc(f.failure.channel)}</strong> refused ${esc(f.failure.kind.replace(/_/g, ' '))} (${esc(f.failure.alertId)}): ${esc(f.failure.detail ?? 'no detail')}</li>`).join('\n')}
+${failures.map((f) => `<li><time datetime="${esc(f.at)}">${esc(utcText(f.at))}</time> <strong>${esc(f.channel)}</strong> refused ${esc(f.kind.replace(/_/g, ' '))} (${esc(f.alertId)}): ${esc(f.detail ?? 'no detail')}</li>`).join('\n')}
 </ul>
 <p>Fix the channel's setting: a corrected target receives the alert on the next check.</p>
 </section>`;
@@ -142,7 +152,6 @@ footer{color:var(--muted);font-size:.85rem;margin:1rem 0}
 export function renderDashboard(input: DashboardInput): string {
   const { doc } = input;
   const checks = input.history.filter((h): h is Extract<HistoryEntry, { type: 'check' }> => h.type === 'check');
-  const alerts = input.history.filter((h): h is Extract<HistoryEntry, { type: 'alert' }> => h.type === 'alert').map((h) => h.alert);
   const points = checks.filter((c) => c.check.daysRemaining !== null).map((c) => ({ t: new Date(c.check.checkedAt).getTime(), days: c.check.daysRemaining as number }));
   const tenant = doc?.tenant ?? null;
   const status = doc?.status ?? null;
@@ -206,9 +215,9 @@ ${checks.map((c) => `<tr><td>${esc(utcText(c.check.checkedAt))}</td><td>${esc(c.
 </section>
 <section aria-labelledby="alerts-heading">
 <h2 id="alerts-heading">Alerts</h2>
-${timeline(alerts)}
+${timeline(input.history)}
 </section>
-${deliveryFailures(input.history)}
+${deliveryFailures(doc)}
 <section aria-labelledby="details-heading">
 <h2 id="details-heading">Certificate and monitor</h2>
 <dl>

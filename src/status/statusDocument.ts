@@ -5,6 +5,7 @@ import { worstIncidentSeverity } from '../domain/decide';
 import { daysRemaining, nextThresholdDays, statusForExpiry, withIncidents, type CertificateStatus } from '../domain/status';
 import { longestInterval, parseSchedule } from '../schedule/ncrontab';
 import type { LoadedState } from '../storage/monitorStore';
+import type { DeliveryFailureRecord } from '../storage/records';
 
 /** What /api/status answers: the last recorded check, with the time left recomputed now. */
 export interface StatusDocument {
@@ -19,6 +20,8 @@ export interface StatusDocument {
   tenant: string | null;
   /** Incidents nobody has acknowledged yet (or whose condition goes on), oldest first. */
   openIncidents: OpenIncident[];
+  /** Alerts a channel refused for good (not retried until its setting changes), newest first. */
+  deliveryFailures: DeliveryFailureRecord[];
 }
 
 const DAY_MS = 86_400_000;
@@ -56,5 +59,6 @@ export function buildStatusDocument(loaded: LoadedState, now: Date, policy: Aler
     nextThresholdDays: nextThresholdDays(days, policy.thresholdDays),
     tenant,
     openIncidents: openIncidentsOf(loaded.state),
+    deliveryFailures: loaded.deliveryFailures,
   };
 }

@@ -35,13 +35,19 @@ export interface LoadedState {
   lastCheck: CheckRecord | null;
   /** The last check that could read Graph: what status shows while reads fail. */
   lastGoodCheck: CheckRecord | null;
+  /** Alerts a channel refused for good and has not taken since, newest first. */
+  deliveryFailures: DeliveryFailureRecord[];
   etag: string | null;
 }
+
+/** Refusals kept on the state for status and the dashboard; history keeps them all. */
+export const MAX_DELIVERY_FAILURES = 20;
 
 interface StateEntity {
   state: string;
   lastCheck: string;
   lastGoodCheck: string;
+  deliveryFailures?: string;
 }
 
 interface HistoryEntity {
@@ -97,10 +103,11 @@ export class MonitorStore {
         state: { ...INITIAL_STATE, ...parseJson<Partial<AlertState>>(entity.state, {}) },
         lastCheck: parseJson<CheckRecord | null>(entity.lastCheck, null),
         lastGoodCheck: parseJson<CheckRecord | null>(entity.lastGoodCheck, null),
+        deliveryFailures: parseJson<DeliveryFailureRecord[]>(entity.deliveryFailures, []),
         etag: entity.etag,
       };
     } catch (error) {
-      if (statusCodeOf(error) === 404) return { state: INITIAL_STATE, lastCheck: null, lastGoodCheck: null, etag: null };
+      if (statusCodeOf(error) === 404) return { state: INITIAL_STATE, lastCheck: null, lastGoodCheck: null, deliveryFailures: [], etag: null };
       throw error;
     }
   }
@@ -117,7 +124,8 @@ export class MonitorStore {
       lastGoodCheck: lastGoodCheck === null ? '' : JSON.stringify(lastGoodCheck),
     };
     if (expectedEtag === null) tx.createEntity(stateEntity);
-    else tx.updateEntity(stateEntity, 'Replace', { etag: expectedEtag });
+    // Merge, not Replace: the delivery failures column is written by delivery, not by the check.
+    else tx.updateEntity(stateEntity, 'Merge', { etag: expectedEtag });
     for (const [position, alert] of alerts.entries()) tx.createEntity(this.outbox.row(alert, position));
     try {
       await this.state.submitTransaction(tx.actions);
@@ -182,10 +190,33 @@ export class MonitorStore {
     await this.history.upsertEntity({ partitionKey: PARTITION, rowKey: `${invertedTimeKey(ack.at)}-k-${runId}`, type: 'ack', at: ack.at, body: JSON.stringify(ack) }, 'Replace');
   }
 
-  async appendDeliveryFailure(failure: DeliveryFailureRecord): Promise<void> {
+  /** A channel refused an alert for good: into history, and onto the state where status shows it. */
+  async recordDeliveryFailure(failure: DeliveryFailureRecord): Promise<void> {
     await ensureTable(this.history);
     const row = `${invertedTimeKey(failure.at)}-d-${failure.alertId}-${failure.channel}`;
     await this.history.upsertEntity({ partitionKey: PARTITION, rowKey: row, type: 'delivery_failed', at: failure.at, body: JSON.stringify(failure) }, 'Replace');
+    await this.updateDeliveryFailures((list) => [failure, ...list.filter((f) => f.alertId !== failure.alertId || f.channel !== failure.channel)].slice(0, MAX_DELIVERY_FAILURES));
+  }
+
+  /** The channel took the alert after all (its target was corrected): no longer a failure to show. */
+  async clearDeliveryFailure(alertId: string, channel: string): Promise<void> {
+    await this.updateDeliveryFailures((list) => list.filter((f) => f.alertId !== alertId || f.channel !== channel));
+  }
+
+  private async updateDeliveryFailures(change: (list: DeliveryFailureRecord[]) => DeliveryFailureRecord[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.loadState();
+      if (loaded.etag === null) return;
+      const next = change(loaded.deliveryFailures);
+      if (JSON.stringify(next) === JSON.stringify(loaded.deliveryFailures)) return;
+      try {
+        await this.state.updateEntity({ partitionKey: PARTITION, rowKey: STATE_ROW, deliveryFailures: JSON.stringify(next) }, 'Merge', { etag: loaded.etag });
+        return;
+      } catch (error) {
+        if (statusCodeOf(error) !== 412 || attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      }
+    }
   }
 
   async listHistory(limit: number): Promise<HistoryEntry[]> {

@@ -145,3 +145,29 @@ test('an outage that outlasts the retries stops the run before it sends to more 
 });
 
 export type { AlertEvent };
+
+test('a channel that refuses an alert for good is shown in history and status until a corrected target takes it', async () => {
+  const { makeStatusHandlers } = await import('../../src/app/statusHandlers');
+  const { HttpRequest, InvocationContext } = await import('@azure/functions');
+  const e = env();
+  const rt = testRuntime(e);
+  hook.script.push({ status: 410 });
+  await checkAt(rt, T);
+  const status = async (r: typeof rt) =>
+    (await makeStatusHandlers(() => r, () => T).status(new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/status' }), new InvocationContext({ functionName: 'status' }))).jsonBody as { deliveryFailures: Array<Record<string, unknown>> };
+  const failures = (await status(rt)).deliveryFailures;
+  expect(failures).toHaveLength(1);
+  expect(failures[0]).toMatchObject({ channel: 'webhook', kind: 'expiring', detail: 'webhook answered 410 Gone' });
+  expect(JSON.stringify(failures)).not.toContain(hook.url('/hook'));
+  const history = await rt.store.listHistory(20);
+  expect(history.filter((h) => h.type === 'delivery_failed')).toHaveLength(1);
+  // Not retried at the same target, and not recorded twice.
+  await checkAt(rt, seconds(3600));
+  expect(hook.attempts).toBe(1);
+  expect((await rt.store.listHistory(20)).filter((h) => h.type === 'delivery_failed')).toHaveLength(1);
+  // A corrected target takes it, and the failure is gone from status.
+  const fixed = testRuntime({ ...e, WEBHOOK_URL: hook.url('/fixed') });
+  await checkAt(fixed, seconds(7200));
+  expect(hook.received.map((r) => r.path)).toEqual(['/fixed']);
+  expect((await status(fixed)).deliveryFailures).toEqual([]);
+});
