@@ -1,0 +1,112 @@
+import { request as httpRequest, Agent } from 'node:http';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startLocalHost, type RunningHost } from '../../src/localHost/serve';
+import { apnsCertificate } from '../doubles/graphDouble';
+import { storageEnv, testRuntime, useDoubles } from '../support/harness';
+
+/**
+ * Every HTTP entry point but notify (which has its own, larger fuzz test), fuzzed through the local
+ * host: random methods, routes, query strings, headers and bodies. Never a 5xx, and the host still
+ * answers afterwards.
+ */
+
+const { graph } = useDoubles();
+let host: RunningHost;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  graph.certificate = apnsCertificate(new Date(Date.now() + 45 * 86_400_000).toISOString(), { certificateUploadStatus: 'failed' });
+  const runtime = testRuntime({ ...graph.env(), ...storageEnv(), CHECK_SCHEDULE: '0 0 0 1 1 *' });
+  host = await startLocalHost({ runtime, port: 0, key: null, log: (l) => void lines.push(l) });
+  // A check first, so there is state, history and an open incident to act on.
+  await fetch(`${host.url}/api/status?refresh=true`);
+});
+afterAll(() => host.close());
+
+/** Mulberry32: a small seeded PRNG, so a failure is reproducible. */
+function prng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ROUTES = ['status', 'history', 'dashboard', 'badge.svg', 'ack', 'status/', 'history/x', 'ack/../status'];
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+const QUERY_VALUES = ['true', 'false', '1', '-1', '0', '500', '501', '1e3', '', 'x'.repeat(3000), '%ZZ', '%00', '\u{1F600}', '\uD800', 'null', '[]'];
+const BODIES = [
+  '',
+  '{}',
+  'null',
+  '[]',
+  '{"id":',
+  '{"id":"apns-topic_changed-00000000-000001"}',
+  '{"id":123}',
+  '{"all":true,"by":"fuzz"}',
+  '{"id":"x","by":{"a":1},"note":[1]}',
+  '{"__proto__":{"polluted":true},"id":"y"}',
+  `{"id":"${'a'.repeat(300)}"}`,
+  `{"id":"z","note":"${'n'.repeat(20000)}"}`,
+  '\uD800',
+  '{"id":"\\ud800"}',
+  `${'['.repeat(5000)}${']'.repeat(5000)}`,
+];
+
+/** Percent-encodes, but lets broken escapes and a lone surrogate's bytes through, as an attacker would send them. */
+function encodeQuery(value: string): string {
+  if (value === '%ZZ' || value === '%00') return value;
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    return '%ED%A0%80';
+  }
+}
+
+function pick<T>(rand: () => number, items: readonly T[]): T {
+  return items[Math.floor(rand() * items.length)]!;
+}
+
+let lastError = '';
+function send(agent: Agent, method: string, path: string, body: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const req = httpRequest(`${host.url}${path}`, { method, agent, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', (e) => { lastError = e.message; resolve(-1); });
+    req.end(body === '' ? undefined : body);
+  });
+}
+
+test('2,000 fuzzed requests to status, history, dashboard, badge and ack: no 5xx, and the host still answers', async () => {
+  const rand = prng(20261125);
+  const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+  const counts = new Map<number, number>();
+  const failures: string[] = [];
+  const jobs = Array.from({ length: 2000 }, () => {
+    const method = pick(rand, METHODS);
+    const params = Array.from({ length: Math.floor(rand() * 3) }, () => `${pick(rand, ['limit', 'refresh', 'code', 'subject', 'x'])}=${encodeQuery(pick(rand, QUERY_VALUES))}`);
+    const path = `/api/${pick(rand, ROUTES)}${params.length === 0 ? '' : `?${params.join('&')}`}`;
+    const body = method === 'GET' || method === 'HEAD' ? '' : pick(rand, BODIES);
+    const headers: Record<string, string> = rand() < 0.5 ? { 'content-type': pick(rand, ['application/json', 'text/plain', 'application/x-www-form-urlencoded', '']) } : {};
+    // A body always goes with its length: Node sends a DELETE or OPTIONS body unframed otherwise.
+    if (body !== '') headers['content-length'] = String(Buffer.byteLength(body));
+    return { method, path, body, headers };
+  });
+  for (let i = 0; i < jobs.length; i += 16) {
+    const batch = jobs.slice(i, i + 16);
+    const statuses = await Promise.all(batch.map((j) => send(agent, j.method, j.path, j.body, j.headers)));
+    statuses.forEach((status, k) => {
+      counts.set(status, (counts.get(status) ?? 0) + 1);
+      if (status >= 500 || status < 0) failures.push(`${status} ${batch[k]!.method} ${batch[k]!.path.slice(0, 120)} ${batch[k]!.body.slice(0, 60)}`);
+    });
+  }
+  agent.destroy();
+  console.log(`route fuzz: ${[...counts].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`);
+  expect({ failures: failures.slice(0, 10), lastError }).toEqual({ failures: [], lastError: "" });
+  const after = await fetch(`${host.url}/api/status`);
+  expect(after.status).toBe(200);
+});
