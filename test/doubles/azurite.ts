@@ -27,21 +27,31 @@ export function freePort(): Promise<number> {
 
 function startOnce(port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [AZURITE_TABLE, '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry', '--tableHost', '127.0.0.1', '--tablePort', String(port)], {
+    // --silent: no access log, which nobody reads and which would otherwise flow for the whole run.
+    const child = spawn(process.execPath, [AZURITE_TABLE, '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry', '--silent', '--tableHost', '127.0.0.1', '--tablePort', String(port)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Only the start-up output is kept (for the error message); once started, nothing is read.
     let output = '';
+    const stopListening = () => {
+      child.stdout?.off('data', onData);
+      child.stderr?.off('data', onData);
+      child.stdout?.resume();
+      child.stderr?.resume();
+    };
     const timer = setTimeout(() => {
+      stopListening();
       child.kill();
       reject(new Error(`Azurite did not start within 30 s: ${output}`));
     }, 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
+    function onData(chunk: Buffer): void {
+      output = (output + chunk.toString()).slice(-4096);
       if (output.includes('successfully started')) {
         clearTimeout(timer);
+        stopListening();
         resolve(child);
       }
-    };
+    }
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.once('error', (error) => {

@@ -179,7 +179,7 @@ describe('incidents stay open until a person acknowledges them', () => {
     const incident = doc.openIncidents[0]!;
     expect(incident).toMatchObject({ kind: 'topic_changed', severity: 'critical', openedAt: at(1).toISOString() });
     expect(incident.summary).toMatch(/re-enroll/);
-    const page = await makeStatusHandlers(() => rt, () => at(2)).dashboard(new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/dashboard' }), new InvocationContext({ functionName: 'dashboard' }));
+    const page = await makeStatusHandlers(() => rt, () => at(2)).dashboard(new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/dashboard' }));
     expect(String(page.body)).toContain('data-testid="incidents"');
     expect(String(page.body)).toContain(`apns-monitor ack ${incident.id}`);
 
