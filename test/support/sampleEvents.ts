@@ -33,12 +33,13 @@ export function sampleEvents(tenant: string | null = 'Contoso'): AlertEvent[] {
     ['2027-02-20T00:00:00Z', found()],
     ['2027-03-02T00:00:00Z', found()],
     ['2027-03-03T00:00:00Z', found({ expirationDateTime: renewed })],
+    ['2027-03-03T12:00:00Z', { kind: 'not_configured' }],
     ['2027-03-04T00:00:00Z', found({ expirationDateTime: renewed, topicIdentifier: 'com.apple.mgmt.External.0f0e0d0c-0b0a-4908-8706-050403020100', appleIdentifier: 'new-admin@contoso.com', certificateUploadStatus: 'failed', certificateUploadFailureReason: 'The certificate is not valid for this tenant' })],
   ];
   let state: AlertState = INITIAL_STATE;
   const events: AlertEvent[] = [];
   for (const [at, read] of steps) {
-    const d = decideAlerts(state, read, { now: new Date(at), policy, tenant });
+    const d = decideAlerts(state, read, { now: new Date(at), policy, tenant, newEpoch: '5a3c9e1f' });
     events.push(...d.alerts);
     state = d.next;
   }
