@@ -7,6 +7,7 @@ export const ALERT_KINDS = [
   'topic_changed',
   'apple_id_changed',
   'upload_failed',
+  'removed',
   'monitor_failing',
   'monitor_recovered',
   'test',
