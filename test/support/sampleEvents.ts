@@ -42,7 +42,18 @@ export function sampleEvents(tenant: string | null = 'Contoso'): AlertEvent[] {
     events.push(...d.alerts);
     state = d.next;
   }
-  return [...events, { ...testEvent(tenant, new Date('2027-03-05T00:00:00Z')), id: 'apns-test-00000000-0000-4000-8000-000000000000' }];
+  return [...events, ...removalUntilDecided(events, tenant), { ...testEvent(tenant, new Date('2027-03-05T00:00:00Z')), id: 'apns-test-00000000-0000-4000-8000-000000000000' }];
+}
+
+/**
+ * A `removed` alert (the certificate disappeared) made by hand while the decision code does not
+ * raise one yet, so that every kind is validated and rendered; none once it does.
+ */
+function removalUntilDecided(events: AlertEvent[], tenant: string | null): AlertEvent[] {
+  if (events.some((e) => e.kind === 'removed')) return [];
+  const seen = events.find((e) => e.kind === 'renewed')!;
+  const summary = `The Apple MDM push certificate${tenant === null ? '' : ` of ${tenant}`} is GONE: Intune answers that no push certificate is configured, although one (topic ${seen.topicIdentifier ?? 'unknown'}) was there before.`;
+  return [{ ...seen, id: 'apns-removed-00000000-000001', kind: 'removed', severity: 'critical', summary, occurredAt: '2027-03-03T12:00:00.000Z', previous: null }];
 }
 
 /** An event whose Graph-supplied text tries to break out of cards and mail. */
