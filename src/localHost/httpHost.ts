@@ -1,5 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import type { HttpFunctionDefinition } from '../app/functionDefinitions';
 
@@ -173,6 +174,11 @@ export function createLocalHttpHost(options: LocalHttpHostOptions): Server {
         },
       )
       .catch(() => res.destroy());
+  });
+  // CONNECT asks for a proxy tunnel, never a function: answer it rather than drop the connection.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => undefined);
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
   });
   return server;
 }
