@@ -66,7 +66,9 @@ export function makeNotifyHandler(runtime: () => Runtime = sharedRuntime) {
     }
     const { entry, added } = await rt.deliveryLog.add(validation.event);
     if (!added && canonicalJson(entry.event) !== canonicalJson(validation.event)) {
-      return json(409, { error: `alert id ${entry.event.id} was already received with different content`, id: entry.event.id });
+      const error = `alert id ${entry.event.id} was already received with different content`;
+      log.warn(`notify: ${error}; the first one is kept`);
+      return json(409, { error, id: entry.event.id });
     }
     const delivery = await deliverOne(rt.deliveryLog, entry, rt.channels, () => new Date(), rt.redact);
     const response: NotifyResponse & { duplicate: boolean } =

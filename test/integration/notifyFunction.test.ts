@@ -235,6 +235,7 @@ describe('an id already received', () => {
     const other = await post(rt, { ...expiring, summary: 'Something else entirely.' });
     expect(other.status).toBe(409);
     expect(other.body).toEqual({ error: `alert id ${expiring.id} was already received with different content`, id: expiring.id });
+    expect(other.logs).toContain(`warning notify: alert id ${expiring.id} was already received with different content; the first one is kept`);
     expect([teams.received.length, graph.sentMail.length, hook.received.length]).toEqual([1, 1, 1]);
     expect(hook.events()[0]!['summary']).toBe(expiring.summary);
   });
