@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { canonicalJson } from '../domain/canonicalJson';
 import { validateAlertEvent } from '../domain/validateEvent';
 import { deliverOne } from '../notify/deliver';
 import type { NotifyResponse } from '../notify/notifyFunction';
@@ -33,6 +34,11 @@ async function readLimited(request: HttpRequest, limit: number): Promise<Buffer 
 /**
  * POST /api/notify: one alert event in, delivered once to each configured channel. Targets come only
  * from configuration; nothing in the request can choose where the function posts.
+ *
+ * A first receipt answers 202; the same id again answers 200 with the delivery report when the event
+ * is the same, 409 when it is not (an id names one alert occurrence, so a different event under it
+ * is a mistake to show, never one to drop silently). Nothing in the body can cause a 5xx: what could
+ * not be stored or delivered is refused with a 400 naming the field.
  */
 export function makeNotifyHandler(runtime: () => Runtime = sharedRuntime) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
@@ -59,6 +65,11 @@ export function makeNotifyHandler(runtime: () => Runtime = sharedRuntime) {
       return json(503, { error: 'no alert channel is configured on the notify function' });
     }
     const { entry, added } = await rt.deliveryLog.add(validation.event);
+    if (!added && canonicalJson(entry.event) !== canonicalJson(validation.event)) {
+      const error = `alert id ${entry.event.id} was already received with different content`;
+      log.warn(`notify: ${error}; the first one is kept`);
+      return json(409, { error, id: entry.event.id });
+    }
     const delivery = await deliverOne(rt.deliveryLog, entry, rt.channels, () => new Date(), rt.redact);
     const response: NotifyResponse & { duplicate: boolean } =
       delivery === null
@@ -69,6 +80,6 @@ export function makeNotifyHandler(runtime: () => Runtime = sharedRuntime) {
       if (c.outcome === 'retry-later' || c.outcome === 'failed-for-good') log.warn(rt.redact(line));
       else log.info(rt.redact(line));
     }
-    return json(202, response);
+    return json(added ? 202 : 200, response);
   };
 }

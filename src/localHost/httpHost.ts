@@ -1,5 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import type { HttpFunctionDefinition } from '../app/functionDefinitions';
 
@@ -13,11 +14,16 @@ export interface LocalHttpHostOptions {
   functions: readonly HttpFunctionDefinition[];
   /** When set, function-level routes require it, like Azure; when null they are open (local use). */
   key: string | null;
+  /** The most a request body may have; MAX_REQUEST_BYTES unless set. */
+  maxRequestBytes?: number;
   log: (line: string) => void;
 }
 
-/** Like the Functions host's own cap; the handlers apply their own, smaller limits. */
-const MAX_REQUEST_BYTES = 100 * 1024 * 1024;
+/**
+ * What the host reads of a request body, on every route: the notify function's event is capped at
+ * 64 KiB and no other route takes a body, so nothing is buffered beyond that.
+ */
+export const MAX_REQUEST_BYTES = 64 * 1024;
 
 function keyMatches(given: string | null, key: string): boolean {
   if (given === null) return false;
@@ -31,15 +37,49 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(JSON.stringify(body));
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return null;
-    chunks.push(chunk as Buffer);
+/** Answers and drops the connection once the answer is out: the rest of the request is never read. */
+function sendJsonAndClose(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+  res.end(JSON.stringify(body), () => req.socket.destroy());
+}
+
+type BodyRead = { kind: 'body'; bytes: Buffer } | { kind: 'too-large' } | { kind: 'aborted' };
+
+/** Reads the body up to `limit` bytes and stops there (the declared length is checked first). */
+function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
+  if (Number(req.headers['content-length'] ?? '0') > limit) return Promise.resolve({ kind: 'too-large' });
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (result: BodyRead) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('close', onClose);
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.pause();
+      finish({ kind: 'too-large' });
+    };
+    const onEnd = () => finish({ kind: 'body', bytes: Buffer.concat(chunks) });
+    const onClose = () => finish({ kind: 'aborted' });
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('close', onClose);
+  });
+}
+
+/** The request target as a URL on this host; null when it is not one (origin form or absolute form). */
+function requestUrl(target: string, origin: string): URL | null {
+  try {
+    if (target.startsWith('/')) return new URL(origin + target);
+    const absolute = new URL(target);
+    return new URL(origin + absolute.pathname + absolute.search);
+  } catch {
+    return null;
   }
-  return Buffer.concat(chunks);
 }
 
 function toHeaders(req: IncomingMessage): Record<string, string> {
@@ -51,7 +91,17 @@ function toHeaders(req: IncomingMessage): Record<string, string> {
 }
 
 async function handle(options: LocalHttpHostOptions, req: IncomingMessage, res: ServerResponse, origin: string): Promise<number> {
-  const url = new URL(req.url ?? '/', origin);
+  const read = await readBody(req, options.maxRequestBytes ?? MAX_REQUEST_BYTES);
+  if (read.kind === 'aborted') return 499;
+  if (read.kind === 'too-large') {
+    sendJsonAndClose(req, res, 413, { error: `the request body is larger than ${options.maxRequestBytes ?? MAX_REQUEST_BYTES} bytes` });
+    return 413;
+  }
+  const url = requestUrl(req.url ?? '/', origin);
+  if (url === null) {
+    sendJson(res, 400, { error: 'the request target is not a valid URL' });
+    return 400;
+  }
   const method = (req.method ?? 'GET').toUpperCase();
   const route = url.pathname.startsWith('/api/') ? url.pathname.slice(5).replace(/\/+$/, '') : null;
   const definition = options.functions.find((f) => f.route === route);
@@ -70,11 +120,8 @@ async function handle(options: LocalHttpHostOptions, req: IncomingMessage, res: 
       return 401;
     }
   }
-  const body = await readBody(req);
-  if (body === null) {
-    sendJson(res, 413, { error: 'request body too large' });
-    return 413;
-  }
+  // GET and HEAD carry no body to a handler (fetch's Request refuses one).
+  const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : read.bytes;
   const request = new HttpRequest({
     method,
     url: url.toString(),
@@ -98,21 +145,40 @@ async function handle(options: LocalHttpHostOptions, req: IncomingMessage, res: 
   return response.status;
 }
 
+/** A one-line description of anything thrown; never throws itself. */
+function describeError(error: unknown): string {
+  try {
+    return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  } catch {
+    return 'an error that cannot be described';
+  }
+}
+
 export function createLocalHttpHost(options: LocalHttpHostOptions): Server {
   const server = createServer((req, res) => {
     const started = Date.now();
+    // A client that goes away mid-request is not the host's failure.
+    req.on('error', () => undefined);
     const address = server.address();
     const origin = typeof address === 'object' && address !== null ? `http://127.0.0.1:${address.port}` : 'http://127.0.0.1';
     // The query string is never logged: `?code=` carries the function key.
     const path = (req.url ?? '/').split('?')[0];
-    handle(options, req, res, origin).then(
-      (status) => options.log(`${req.method} ${path} ${status} ${Date.now() - started} ms`),
-      (error: unknown) => {
-        options.log(`${req.method} ${path} 500 ${Date.now() - started} ms: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-        if (!res.headersSent) sendJson(res, 500, { error: 'the function failed; see the host log' });
-        else res.end();
-      },
-    );
+    handle(options, req, res, origin)
+      .then(
+        (status) => options.log(`${req.method} ${path} ${status} ${Date.now() - started} ms`),
+        (error: unknown) => {
+          // Whatever a handler throws, this request gets a 500 and the host goes on serving.
+          options.log(`${req.method} ${path} 500 ${Date.now() - started} ms: ${describeError(error)}`);
+          if (!res.headersSent) sendJson(res, 500, { error: 'the function failed; see the host log' });
+          else res.end();
+        },
+      )
+      .catch(() => res.destroy());
+  });
+  // CONNECT asks for a proxy tunnel, never a function: answer it rather than drop the connection.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => undefined);
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
   });
   return server;
 }

@@ -25,8 +25,8 @@ export interface ViewOptions {
 
 const MAX_TEXT = 1500;
 
-function clip(text: string): string {
-  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 1)}…`;
+function clip(text: string, max = MAX_TEXT): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function days(n: number): string {
@@ -75,6 +75,8 @@ function advice(e: AlertEvent): string | null {
       return renew;
     case 'expired':
       return e.graceDaysRemaining !== null && e.graceDaysRemaining < 0 ? 'The renewal grace period is over: create a new push certificate in Intune and re-enroll every Apple device.' : renew;
+    case 'removed':
+      return `Upload this same certificate (same topic) to Intune again; if its file is not at hand, renew it in Apple's Push Certificates Portal with the same Apple ID (${appleId}) and upload that. Never create a new certificate: its topic changes and every device must re-enroll.`;
     case 'topic_changed':
       return 'A new certificate was created instead of renewing. If the old certificate is still renewable, renew it with its original Apple ID and upload it again; otherwise every device enrolled under the old topic must re-enroll.';
     case 'monitor_failing':
@@ -99,7 +101,7 @@ export function alertView(e: AlertEvent, options: ViewOptions): AlertView {
   }
   if (e.expirationDateTime !== null) {
     add('Expires (UTC)', utcText(e.expirationDateTime));
-    if (options.timeZone !== null) add(`Expires (${options.timeZone})`, zonedText(e.expirationDateTime, options.timeZone));
+    if (options.timeZone !== null && !Number.isNaN(Date.parse(e.expirationDateTime))) add(`Expires (${options.timeZone})`, zonedText(e.expirationDateTime, options.timeZone));
   }
   if (e.graceEndsDateTime !== null) add('Renewable until', utcText(e.graceEndsDateTime));
   add('Apple ID', e.appleIdentifier);
@@ -107,9 +109,11 @@ export function alertView(e: AlertEvent, options: ViewOptions): AlertView {
   add('Serial number', e.certificateSerialNumber);
   if (e.thresholdDays !== null) add('Threshold', days(e.thresholdDays));
   if (e.previous !== null) {
-    if (e.previous.appleIdentifier !== e.appleIdentifier) add('Previous Apple ID', e.previous.appleIdentifier);
-    if (e.previous.topicIdentifier !== e.topicIdentifier) add('Previous topic', e.previous.topicIdentifier);
-    if (e.previous.expirationDateTime !== null && e.previous.expirationDateTime !== e.expirationDateTime) add('Previous expiry (UTC)', utcText(e.previous.expirationDateTime));
+    // `?? null`: an event stored before absent values were defaulted may lack one.
+    const previous = { appleIdentifier: e.previous.appleIdentifier ?? null, topicIdentifier: e.previous.topicIdentifier ?? null, expirationDateTime: e.previous.expirationDateTime ?? null };
+    if (previous.appleIdentifier !== e.appleIdentifier) add('Previous Apple ID', previous.appleIdentifier);
+    if (previous.topicIdentifier !== e.topicIdentifier) add('Previous topic', previous.topicIdentifier);
+    if (previous.expirationDateTime !== null && previous.expirationDateTime !== e.expirationDateTime) add('Previous expiry (UTC)', utcText(previous.expirationDateTime));
   }
   add('Error', e.error);
   add('Alert ID', e.id);
@@ -123,5 +127,19 @@ export function alertView(e: AlertEvent, options: ViewOptions): AlertView {
       { title: 'Intune: Devices › Enrollment › Apple › MDM Push certificate', url: intuneApplePushPage(options.cloud) },
       { title: "Apple Push Certificates Portal", url: APPLE_PUSH_PORTAL },
     ],
+  };
+}
+
+/**
+ * The same view with every text cut to `max` characters, for channels with a hard size limit: an
+ * alert that arrives shortened beats one that never arrives.
+ */
+export function shortenView(view: AlertView, max: number): AlertView {
+  return {
+    ...view,
+    headline: clip(view.headline, max),
+    summary: clip(view.summary, max),
+    advice: view.advice === null ? null : clip(view.advice, max),
+    facts: view.facts.map((f) => ({ title: f.title, value: clip(f.value, max) })),
   };
 }

@@ -3,7 +3,7 @@ import type { AlertEvent } from '../domain/alertEvent';
 import { alertView, type ViewOptions } from './alertView';
 import { fingerprint, postForDelivery } from './httpDelivery';
 import type { DeliveryOutcome, Notifier } from './notifier';
-import { buildTeamsPayload, TEAMS_MAX_BYTES } from './teamsCard';
+import { fitTeamsPayload, TEAMS_MAX_BYTES } from './teamsCard';
 
 /** A Teams Workflows webhook ("When a Teams webhook request is received"). */
 export class TeamsNotifier implements Notifier {
@@ -18,10 +18,8 @@ export class TeamsNotifier implements Notifier {
   }
 
   async notify(event: AlertEvent): Promise<DeliveryOutcome> {
-    const body = JSON.stringify(buildTeamsPayload(alertView(event, this.view)));
-    if (Buffer.byteLength(body) > TEAMS_MAX_BYTES) {
-      return { result: 'failed-for-good', reason: `teams card is ${Buffer.byteLength(body)} bytes, over the ${TEAMS_MAX_BYTES}-byte limit of Workflows webhooks` };
-    }
+    const body = fitTeamsPayload(alertView(event, this.view));
+    if (body === null) return { result: 'failed-for-good', reason: `teams card is over the ${TEAMS_MAX_BYTES}-byte limit of Workflows webhooks, even shortened` };
     return postForDelivery(this.name, this.config.url, body, {});
   }
 }

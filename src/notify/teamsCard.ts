@@ -1,4 +1,4 @@
-import type { AlertView, Tone } from './alertView';
+import { shortenView, type AlertView, type Tone } from './alertView';
 
 /**
  * The Adaptive Card (1.5) a Teams Workflows webhook posts. Workflows take Adaptive Cards only
@@ -53,4 +53,16 @@ export function buildTeamsPayload(view: AlertView): { [key: string]: Json } {
     type: 'message',
     attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: buildTeamsCard(view) }],
   };
+}
+
+/** Shorter and shorter texts, until the card fits: the limit is the webhook's, not the alert's fault. */
+const FITTING_TEXT_LENGTHS = [Infinity, 600, 250, 100];
+
+/** The payload as sent, with texts shortened as far as needed to stay within TEAMS_MAX_BYTES; null if even that is too large. */
+export function fitTeamsPayload(view: AlertView): string | null {
+  for (const max of FITTING_TEXT_LENGTHS) {
+    const body = JSON.stringify(buildTeamsPayload(max === Infinity ? view : shortenView(view, max)));
+    if (Buffer.byteLength(body) <= TEAMS_MAX_BYTES) return body;
+  }
+  return null;
 }

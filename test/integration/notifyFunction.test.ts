@@ -133,6 +133,7 @@ describe('delivery', () => {
     expect(webhook.headers['x-signature-256']).toBe(`sha256=${createHmac('sha256', WEBHOOK_SECRET).update(webhook.body).digest('hex')}`);
 
     const again = await post(rt);
+    expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ duplicate: true, pending: false });
     expect((again.body as unknown as NotifyResponse).channels.map((c) => c.outcome)).toEqual(['already-delivered', 'already-delivered', 'already-delivered']);
     expect([teams.received.length, graph.sentMail.length, hook.received.length]).toEqual([1, 1, 1]);
@@ -183,6 +184,60 @@ describe('delivery', () => {
     } finally {
       await elsewhere.close();
     }
+  });
+});
+
+describe('every accepted event is stored and deliverable; anything else is a 400 naming the field', () => {
+  test('a minimal event (nullable fields left out) is accepted and delivered', async () => {
+    const rt = testRuntime(channelEnv());
+    const r = await post(rt, { id: 'apns-minimal-1', kind: 'upload_failed', severity: 'critical', subject: 'apns', summary: 'The last upload failed.', occurredAt: '2027-03-04T00:00:00Z' });
+    expect(r.status).toBe(202);
+    expect((r.body as unknown as NotifyResponse).channels.map((c) => c.outcome)).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(hook.events()[0]).toMatchObject({ id: 'apns-minimal-1', thresholdDays: null, previous: null });
+  });
+
+  test('previous without expirationDateTime reaches every channel, once', async () => {
+    const rt = testRuntime(channelEnv());
+    const changed = sampleEvents().find((e) => e.kind === 'topic_changed')!;
+    const r = await post(rt, { ...changed, previous: { topicIdentifier: changed.previous!.topicIdentifier } });
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({ pending: false });
+    expect([teams.received.length, graph.sentMail.length, hook.received.length]).toEqual([1, 1, 1]);
+  });
+
+  test.each([
+    // JSON.stringify writes a lone surrogate as the escape \ud800, as a client's JSON would.
+    ['a lone surrogate in the id', JSON.stringify({ ...expiring, id: 'apns-\ud800' }), 'id', /not well-formed Unicode/],
+    ['a lone surrogate in the summary', JSON.stringify({ ...expiring, summary: 'Expires \udc00 soon' }), 'summary', /not well-formed Unicode/],
+    ['an id that is no HTTP header value', JSON.stringify({ ...expiring, id: 'apns-expiring-Zürich' }), 'id', /characters that are not allowed/],
+    ['deep nesting', `{"extra":${'['.repeat(20_000)}${']'.repeat(20_000)},${JSON.stringify(expiring).slice(1)}`, /^extra(\[0\])+$/, /nested deeper than 32 levels/],
+    ['texts that are too long together', JSON.stringify({ ...expiring, summary: '\u0001'.repeat(4000), error: '\u0001'.repeat(3999) }), 'summary', /over the 32000 one Table Storage property holds/],
+  ])('%s: 400 naming the field, nothing stored or sent', async (_name, body, field, problem) => {
+    const rt = testRuntime(channelEnv());
+    const r = await call(rt, { body });
+    expect(r.status).toBe(400);
+    expect(r.body['field']).toEqual(typeof field === 'string' ? field : expect.stringMatching(field));
+    expect(r.body['error']).toMatch(problem);
+    await nothingStored(rt);
+  });
+});
+
+describe('an id already received', () => {
+  test('with the same content (in any key order): 200 with the delivery report; with other content: 409 naming the id', async () => {
+    const rt = testRuntime(channelEnv());
+    expect((await post(rt)).status).toBe(202);
+    const reordered = Object.fromEntries(Object.entries(expiring).reverse());
+    const same = await post(rt, reordered);
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({ id: expiring.id, duplicate: true, pending: false });
+    expect((same.body as unknown as NotifyResponse).channels.map((c) => c.outcome)).toEqual(['already-delivered', 'already-delivered', 'already-delivered']);
+
+    const other = await post(rt, { ...expiring, summary: 'Something else entirely.' });
+    expect(other.status).toBe(409);
+    expect(other.body).toEqual({ error: `alert id ${expiring.id} was already received with different content`, id: expiring.id });
+    expect(other.logs).toContain(`warning notify: alert id ${expiring.id} was already received with different content; the first one is kept`);
+    expect([teams.received.length, graph.sentMail.length, hook.received.length]).toEqual([1, 1, 1]);
+    expect(hook.events()[0]!['summary']).toBe(expiring.summary);
   });
 });
 
