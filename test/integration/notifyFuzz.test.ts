@@ -300,7 +300,7 @@ const hostLog: string[] = [];
 beforeAll(async () => {
   await hook.start();
   const runtime = testRuntime({ ...storageEnv(), WEBHOOK_URL: hook.url('/hook'), WEBHOOK_SECRET: 'fuzz-webhook-secret', TEAMS_WEBHOOK_URL: hook.url('/teams') });
-  server = createLocalHttpHost({ functions: defineFunctions(() => runtime).http, key: KEY, log: (l) => void (/ 5\d\d /.test(l) && hostLog.push(l)) });
+  server = createLocalHttpHost({ functions: defineFunctions(() => runtime).http, key: KEY, log: (l) => void (/^\S+ \S+ 5\d\d /.test(l) && hostLog.push(l)) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });
