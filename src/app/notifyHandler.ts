@@ -70,11 +70,12 @@ export function makeNotifyHandler(runtime: () => Runtime = sharedRuntime) {
       log.warn(`notify: ${error}; the first one is kept`);
       return json(409, { error, id: entry.event.id });
     }
-    const delivery = await deliverOne(rt.deliveryLog, entry, rt.channels, () => new Date(), rt.redact);
-    const response: NotifyResponse & { duplicate: boolean } =
-      delivery === null
-        ? { id: entry.event.id, duplicate: !added, pending: true, channels: rt.channels.map((c) => ({ channel: c.name, outcome: 'in-progress', detail: 'another request is delivering this alert' })) }
-        : { id: entry.event.id, duplicate: !added, pending: delivery.pending, channels: delivery.channels };
+    // A channel that refuses for good is shown in status and history, as for the check's own delivery.
+    const delivery = await deliverOne(rt.deliveryLog, entry, rt.channels, () => new Date(), rt.redact, {
+      onFailedForGood: (alert, channel, detail) => rt.store.recordDeliveryFailure({ at: new Date().toISOString(), alertId: alert.id, kind: alert.kind, channel, detail }),
+      onRecovered: (alert, channel) => rt.store.clearDeliveryFailure(alert.id, channel),
+    });
+    const response: NotifyResponse & { duplicate: boolean } = { id: entry.event.id, duplicate: !added, pending: delivery.pending, channels: delivery.channels };
     for (const c of response.channels) {
       const line = `notify ${response.id} (${entry.event.kind}) → ${c.channel}: ${c.outcome}${c.detail === null ? '' : `: ${c.detail}`}`;
       if (c.outcome === 'retry-later' || c.outcome === 'failed-for-good') log.warn(rt.redact(line));

@@ -121,8 +121,7 @@ export async function deliverPending(outbox: Outbox, notifiers: readonly Notifie
   const results: AlertDelivery[] = [];
   if (notifiers.length === 0) return results;
   for (const entry of await outbox.pending()) {
-    const delivery = await deliverOne(outbox, entry, notifiers, now, redact, options);
-    if (delivery !== null) results.push(delivery);
+    results.push(await deliverOne(outbox, entry, notifiers, now, redact, options));
   }
   return results;
 }
@@ -132,7 +131,7 @@ export async function deliverPending(outbox: Outbox, notifiers: readonly Notifie
  * own, so overlapping or retried runs send an alert to a channel at most once, and a retry re-sends
  * only to the channels that have not taken it.
  */
-export async function deliverOne(outbox: Outbox, entry: OutboxEntry, notifiers: readonly Notifier[], now: () => Date, redact: Redactor, options: DeliveryOptions = {}): Promise<AlertDelivery | null> {
+export async function deliverOne(outbox: Outbox, entry: OutboxEntry, notifiers: readonly Notifier[], now: () => Date, redact: Redactor, options: DeliveryOptions = {}): Promise<AlertDelivery> {
   const sleep = options.sleep ?? realSleep;
   const claimMs = options.claimMs ?? DEFAULT_CLAIM_MS;
   const channels: ChannelResult[] = [];
