@@ -255,7 +255,7 @@ export function loadConfig(env: Env): MonitorConfig {
     parseSchedule(checkSchedule);
   } catch (error) {
     const why = error instanceof Error ? ` (${error.message})` : '';
-    throw new ConfigError('CHECK_SCHEDULE', `an NCRONTAB expression with six fields, e.g. "0 0 */6 * * *"${why}`, checkSchedule);
+    throw new ConfigError('CHECK_SCHEDULE', `a six-field NCRONTAB expression that runs, e.g. "0 0 */6 * * *"${why}`, checkSchedule);
   }
 
   const tablePrefix = value(env, 'TABLE_PREFIX') ?? DEFAULTS.TABLE_PREFIX;

@@ -1,7 +1,7 @@
 import type { AlertPolicy } from '../config';
 import type { ApnsCertificate } from '../domain/certificate';
 import { daysRemaining, nextThresholdDays, statusForExpiry, type CertificateStatus } from '../domain/status';
-import { longestInterval, parseSchedule } from '../schedule/ncrontab';
+import { longestInterval, parseScheduleOnce } from '../schedule/ncrontab';
 import type { LoadedState } from '../storage/monitorStore';
 
 /** What /api/status answers: the last recorded check, with the time left recomputed now. */
@@ -25,7 +25,7 @@ const DAY_MS = 86_400_000;
  */
 export function staleAfterMs(checkSchedule: string, now: Date): number {
   try {
-    const gap = longestInterval(parseSchedule(checkSchedule), now);
+    const gap = longestInterval(parseScheduleOnce(checkSchedule), now);
     return gap === null ? DAY_MS : 2 * gap;
   } catch {
     return DAY_MS;
