@@ -7,7 +7,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error) => {
-    process.stderr.write(`APNS UNKNOWN - ${error instanceof Error ? error.message : String(error)}\n`);
+    // stdout: the monitoring system shows only that.
+    process.stdout.write(`APNS UNKNOWN - ${(error instanceof Error ? error.message : String(error)).replace(/[\r\n]+/g, ' ').replace(/\|/g, '/')}\n`);
     process.exitCode = 3;
   },
 );

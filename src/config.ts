@@ -1,11 +1,21 @@
 import { CLOUDS, CLOUD_NAMES, type CloudName } from './clouds';
+import { accessSync, constants, statSync } from 'node:fs';
 import { parseSchedule } from './schedule/ncrontab';
 import { defaultOf, type SettingName } from './settings';
+import { connectionStringProblem } from './storageConnectionString';
 
 /**
  * Every app setting the monitor reads, parsed once. Invalid values stop the run with a one-line error
  * that names the setting and what it expects; secret values are never echoed back.
  */
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** A value shown in an error stays on its one line: control characters appear escaped (\n, \u0007). */
+function oneLine(shown: string): string {
+  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  return shown.replace(CONTROL, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 export class ConfigError extends Error {
   constructor(
@@ -13,7 +23,7 @@ export class ConfigError extends Error {
     readonly expected: string,
     shownValue?: string,
   ) {
-    super(`Invalid setting ${setting}${shownValue === undefined ? '' : `="${shownValue}"`}: expected ${expected}`);
+    super(`Invalid setting ${setting}${shownValue === undefined ? '' : `="${oneLine(shownValue)}"`}: expected ${expected}`);
     this.name = 'ConfigError';
   }
 }
@@ -144,10 +154,12 @@ function parseStorage(env: Env, cloud: CloudName): StorageConfig {
     if (/^UseDevelopmentStorage=true;?$/i.test(connectionString)) {
       return { kind: 'connectionString', connectionString: DEVELOPMENT_STORAGE_CONNECTION_STRING };
     }
-    if (!/AccountName=|TableEndpoint=|SharedAccessSignature=/i.test(connectionString)) {
+    const problem = connectionStringProblem(connectionString);
+    if (problem !== null) {
+      // Never the value: it holds the account key or a SAS token.
       throw new ConfigError(
         'AzureWebJobsStorage',
-        'a storage connection string (AccountName=…;AccountKey=… or TableEndpoint=…) or UseDevelopmentStorage=true',
+        `a storage connection string (DefaultEndpointsProtocol=https;AccountName=…;AccountKey=… or TableEndpoint=…;SharedAccessSignature=…) or UseDevelopmentStorage=true, but ${problem}`,
       );
     }
     return { kind: 'connectionString', connectionString };
@@ -174,6 +186,11 @@ function parseStorage(env: Env, cloud: CloudName): StorageConfig {
 
 const EMAIL = /^[^\s@,;<>]+@[^\s@,;<>]+\.[^\s@,;<>]+$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A DNS name with at least two labels, e.g. contoso.onmicrosoft.com. */
+const DOMAIN = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+/** A host name (one label or more) or IPv4 address, with an optional port, as Azure sets WEBSITE_HOSTNAME. */
+const HOST_AND_PORT = /^(?=[^:]{1,253}(?::|$))(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::(?:6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))?$/;
+const TENANT_NAME_MAX = 200;
 
 function parseEmail(env: Env): EmailConfig | null {
   const from = value(env, 'EMAIL_FROM');
@@ -206,6 +223,9 @@ function parseNotify(env: Env): NotifyEndpointConfig | null {
   const raw = value(env, 'NOTIFY_URL');
   if (raw !== undefined && raw.toLowerCase() === 'inprocess') return null;
   const host = value(env, 'WEBSITE_HOSTNAME');
+  if (host !== undefined && !HOST_AND_PORT.test(host)) {
+    throw new ConfigError('WEBSITE_HOSTNAME', 'a host name with an optional port, e.g. apns-monitor.azurewebsites.net', host);
+  }
   const url = httpsUrl(env, 'NOTIFY_URL', false) ?? (host === undefined ? undefined : `https://${host}/api/notify`);
   if (url === undefined) return null;
   const key = value(env, 'NOTIFY_KEY') ?? null;
@@ -220,11 +240,38 @@ function parseCredential(env: Env): GraphCredentialConfig {
   const clientId = value(env, 'AZURE_CLIENT_ID');
   const clientSecret = value(env, 'AZURE_CLIENT_SECRET');
   const certificatePath = value(env, 'AZURE_CLIENT_CERTIFICATE_PATH');
+  if (tenantId !== undefined && !GUID.test(tenantId) && !DOMAIN.test(tenantId)) {
+    throw new ConfigError('AZURE_TENANT_ID', 'the Entra tenant ID: a GUID or a domain such as contoso.onmicrosoft.com', tenantId);
+  }
+  if (certificatePath !== undefined) checkReadableFile('AZURE_CLIENT_CERTIFICATE_PATH', certificatePath);
   if (clientSecret === undefined && certificatePath === undefined) return { kind: 'default', managedIdentityClientId: clientId ?? null };
   if (tenantId === undefined) throw new ConfigError('AZURE_TENANT_ID', 'the Entra tenant ID (a GUID or domain) when a client secret or certificate is set');
   if (clientId === undefined) throw new ConfigError('AZURE_CLIENT_ID', 'the app registration\'s client ID when a client secret or certificate is set');
   if (clientSecret !== undefined) return { kind: 'clientSecret', tenantId, clientId, clientSecret };
   return { kind: 'clientCertificate', tenantId, clientId, certificatePath: certificatePath as string };
+}
+
+/** A file the process can read now, so a wrong path fails at start and not at the first token request. */
+function checkReadableFile(name: SettingName, path: string): void {
+  let problem: string | null = null;
+  try {
+    if (!statSync(path).isFile()) problem = 'is not a file';
+    else accessSync(path, constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    problem ??= code === 'ENOENT' ? 'does not exist' : 'is not readable';
+  }
+  if (problem !== null) throw new ConfigError(name, `a readable PEM certificate file, but the path ${problem}`, path);
+}
+
+/** Shown in alerts and on the plugin line: one line of plain text. */
+function parseTenantName(env: Env): string | null {
+  const name = value(env, 'TENANT_NAME');
+  if (name === undefined) return null;
+  if (new RegExp(CONTROL.source).test(name) || name.length > TENANT_NAME_MAX) {
+    throw new ConfigError('TENANT_NAME', `one line of text (no line breaks or control characters), at most ${TENANT_NAME_MAX} characters`, name.length > 80 ? `${name.slice(0, 80)}…` : name);
+  }
+  return name;
 }
 
 export function loadConfig(env: Env): MonitorConfig {
@@ -255,7 +302,7 @@ export function loadConfig(env: Env): MonitorConfig {
     parseSchedule(checkSchedule);
   } catch (error) {
     const why = error instanceof Error ? ` (${error.message})` : '';
-    throw new ConfigError('CHECK_SCHEDULE', `an NCRONTAB expression with six fields, e.g. "0 0 */6 * * *"${why}`, checkSchedule);
+    throw new ConfigError('CHECK_SCHEDULE', `a six-field NCRONTAB expression that runs, e.g. "0 0 */6 * * *"${why}`, checkSchedule);
   }
 
   const tablePrefix = value(env, 'TABLE_PREFIX') ?? DEFAULTS.TABLE_PREFIX;
@@ -276,7 +323,7 @@ export function loadConfig(env: Env): MonitorConfig {
   const teamsUrl = httpsUrl(env, 'TEAMS_WEBHOOK_URL', true);
 
   return {
-    tenantName: value(env, 'TENANT_NAME') ?? null,
+    tenantName: parseTenantName(env),
     cloud,
     graphEndpoint,
     graphApiVersion: apiVersion,

@@ -1,5 +1,6 @@
 import type { Runtime } from '../app/runtime';
 import { acknowledgeIncidents, cleanText, MAX_ACK_BY, MAX_ACK_NOTE } from '../incidents/acknowledge';
+import { unknownLine } from './format';
 
 export interface AckArgs {
   ids: string[] | 'all';
@@ -26,8 +27,9 @@ export async function ackCommand(runtime: Runtime, args: AckArgs, io: AckIO, now
   const outcome = await acknowledgeIncidents(runtime.store, { ids: args.ids, by, note, at: now });
   if (!outcome.ok) {
     const message = `no open incident with id ${outcome.unknown.join(', ')} (apns-monitor status --json lists openIncidents)`;
-    if (args.json) io.stdout(JSON.stringify({ acknowledged: [], error: message }));
-    else io.stderr(`apns-monitor: ${message}`);
+    // Like every failure of the command line: one line on stdout, one on stderr.
+    io.stdout(args.json ? JSON.stringify({ status: 'unknown', acknowledged: [], error: message }) : unknownLine(message));
+    io.stderr(`apns-monitor: ${message}`);
     return 3;
   }
   if (args.json) {

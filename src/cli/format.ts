@@ -1,3 +1,4 @@
+import type { OpenIncident } from '../check/runCheck';
 import type { ApnsCertificate } from '../domain/certificate';
 import type { CertificateStatus } from '../domain/status';
 import { day, GRACE_DAYS } from '../domain/summary';
@@ -11,6 +12,10 @@ export interface StatusView {
   alertsSent?: number;
   warningDays: number;
   criticalDays: number;
+  /** When the check ran, shown by `status` (before the performance data). */
+  checkTime?: string;
+  /** Open incidents lead the line: they are why a certificate with months left is CRITICAL. */
+  openIncidents?: readonly OpenIncident[];
 }
 
 const LABEL: Record<CertificateStatus, string> = {
@@ -32,18 +37,108 @@ function expiredText(expiry: string, days: number): string {
   return graceLeft >= 0 ? `EXPIRED ${day(expiry)} (${daysText(graceLeft)} left to renew)` : `EXPIRED ${day(expiry)} (renewal grace period over: re-enroll devices)`;
 }
 
-/** One line in monitoring-plugin form, with performance data after `|`. */
+/**
+ * Text that is safe inside a plugin line: monitoring systems cut the output at the first newline and
+ * read everything after `|` as performance data, so an Apple ID or an error (which come from Graph
+ * and from remote servers) must contain neither.
+ */
+export function pluginText(text: string): string {
+  return text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/\|/g, '/')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+
+/**
+ * Nagios thresholds for days_remaining, matching the plugin's own status: warning at
+ * `days <= warningDays`, and a range `N:` alerts when the value is below N.
+ */
+export function perfData(days: number, policy: { warningDays: number; criticalDays: number }): string {
+  return `days_remaining=${days};${policy.warningDays + 1}:;${policy.criticalDays + 1}:`;
+}
+
+/** The certificate's expiry and Apple ID, e.g. `expires 2027-03-01 (90 days) - Apple ID a@contoso.com`. */
+export function certificateParts(cert: ApnsCertificate, days: number, expired: boolean): string[] {
+  const parts = [expired ? expiredText(cert.expirationDateTime, days) : `expires ${day(cert.expirationDateTime)} (${daysText(days)})`];
+  if (cert.appleIdentifier !== null) parts.push(`Apple ID ${cert.appleIdentifier}`);
+  return parts;
+}
+
+function line(label: string, parts: string[], perf: string | null): string {
+  const text = parts.map(pluginText).filter((p) => p !== '');
+  return `APNS ${label} - ${text.join(' - ')}${perf === null ? '' : ` | ${perf}`}`;
+}
+
+/** `open incident: removed since 2026-08-16 (ack: apns-monitor ack <id>)`, or a count for several. */
+export function incidentText(incidents: readonly OpenIncident[]): string | null {
+  const [first] = incidents;
+  if (first === undefined) return null;
+  if (incidents.length === 1) return `open incident: ${first.kind.replace(/_/g, ' ')} since ${day(first.openedAt)} (ack: apns-monitor ack ${first.id})`;
+  return `${incidents.length} open incidents: ${incidents.map((i) => i.kind.replace(/_/g, ' ')).join(', ')} (ack: apns-monitor ack --all)`;
+}
+
+/** One line in monitoring-plugin form; performance data after `|` comes last, nothing follows it. */
 export function statusLine(view: StatusView): string {
   const parts: string[] = [];
   const cert = view.certificate;
+  const incidents = incidentText(view.openIncidents ?? []);
+  if (incidents !== null) parts.push(incidents);
   if (view.status === 'unknown') parts.push(view.error ?? 'the certificate could not be read');
-  else if (view.status === 'not_configured') parts.push('no Apple MDM push certificate is configured in Intune');
-  else if (cert !== null && view.daysRemaining !== null) {
-    parts.push(view.status === 'expired' ? expiredText(cert.expirationDateTime, view.daysRemaining) : `expires ${day(cert.expirationDateTime)} (${daysText(view.daysRemaining)})`);
-    if (cert.appleIdentifier !== null) parts.push(`Apple ID ${cert.appleIdentifier}`);
-  }
+  else if (cert === null) parts.push('no Apple MDM push certificate is configured in Intune');
+  else if (view.daysRemaining !== null) parts.push(...certificateParts(cert, view.daysRemaining, view.status === 'expired'));
   if (view.tenant !== null) parts.push(`tenant ${view.tenant}`);
   if (view.alertsSent !== undefined && view.alertsSent > 0) parts.push(`${view.alertsSent} alert${view.alertsSent === 1 ? '' : 's'} raised`);
-  const perf = view.daysRemaining === null ? '' : ` | days_remaining=${view.daysRemaining};${view.warningDays};${view.criticalDays}`;
-  return `APNS ${LABEL[view.status]} - ${parts.join(' - ')}${perf}`;
+  if (view.checkTime !== undefined) parts.push(`checked ${view.checkTime}`);
+  return line(LABEL[view.status], parts, view.daysRemaining === null ? null : perfData(view.daysRemaining, view));
+}
+
+/** The line for anything that kept the plugin from answering: a bad setting, a failure, a usage error. */
+export function unknownLine(reason: string): string {
+  return line('UNKNOWN', [reason], null);
+}
+
+/** 12 h, 3 days, 90 min, 2 s: how old a check may get. */
+export function durationText(ms: number): string {
+  const units: Array<[number, (n: number) => string]> = [
+    [86_400_000, (n) => `${n} day${n === 1 ? '' : 's'}`],
+    [3_600_000, (n) => `${n} h`],
+    [60_000, (n) => `${n} min`],
+  ];
+  for (const [size, text] of units) if (ms >= size && ms % size === 0 && (size !== 86_400_000 || ms >= 2 * size)) return text(ms / size);
+  return ms >= 3_600_000 ? `${Math.round(ms / 3_600_000)} h` : ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.ceil(ms / 1000)} s`;
+}
+
+export interface StaleView {
+  /** The last check recorded, whatever its outcome. */
+  lastCheckAt: string;
+  /** Its error when it could not read the certificate. */
+  lastError: string | null;
+  lastGoodCheckAt: string | null;
+  staleAfterMs: number;
+  /** What the last good check saw, with the days recomputed now. */
+  lastKnown: { certificate: ApnsCertificate; daysRemaining: number; expired: boolean } | null;
+  tenant: string | null;
+  now: Date;
+}
+
+/**
+ * UNKNOWN for a status that is too old to vouch for: either nothing has checked for longer than the
+ * schedule allows (the timer stopped), or checks run but none has read the certificate for as long.
+ */
+export function staleLine(view: StaleView): string {
+  const limit = `older than ${durationText(view.staleAfterMs)}`;
+  const parts: string[] = [];
+  if (view.now.getTime() - new Date(view.lastCheckAt).getTime() > view.staleAfterMs) {
+    parts.push(`last check ${view.lastCheckAt} is stale (${limit}): the timer may have stopped`);
+  } else {
+    parts.push(view.lastError ?? 'the certificate could not be read');
+    parts.push(view.lastGoodCheckAt === null ? 'no check has read the certificate yet' : `no good check since ${view.lastGoodCheckAt} (${limit})`);
+  }
+  if (view.lastKnown !== null) {
+    const [first, ...rest] = certificateParts(view.lastKnown.certificate, view.lastKnown.daysRemaining, view.lastKnown.expired);
+    parts.push(`last known: ${first}`, ...rest);
+  }
+  if (view.tenant !== null) parts.push(`tenant ${view.tenant}`);
+  return line('UNKNOWN', parts, null);
 }

@@ -1,25 +1,20 @@
-import { ConfigError } from '../config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, type Env } from '../config';
 import { runCheck } from '../check/runCheck';
 import { exitCodeFor } from '../domain/status';
 import { stderrLogger } from '../log';
 import { checkDeps, createRuntime, type Runtime } from '../app/runtime';
-import { statusLine } from './format';
+import { buildStatusDocument, staleAfterMs } from '../status/statusDocument';
+import { staleLine, statusLine, unknownLine } from './format';
 import { sendTestEvent } from './notifyTest';
+import { ackCommand, defaultAcker } from './ack';
 import { startLocalHost } from '../localHost/serve';
 
-const USAGE = `usage: apns-monitor <command> [--json]
-
-commands:
-  check     read the certificate from Graph, record the check, send due alerts
-  status    show the last recorded check from Table Storage (no Graph call)
-  notify-test
-            send a test message to every configured channel (through NOTIFY_URL when set)
-  serve [--port 7071]
-            serve the function app at http://127.0.0.1:<port>/api/... and run the timer on its
-            schedule, without Azure Functions Core Tools (NOTIFY_KEY, when set, is required)
-
-exit codes: 0 ok/not configured, 1 warning, 2 critical/expired, 3 unknown or error
-            (notify-test: 0 every channel took it, 2 one did not, 3 none configured)`;
+/**
+ * The command line, a monitoring plugin (Nagios, Icinga, Checkmk): stdout carries one line (or one
+ * JSON document) and nothing else, whatever happens; exit codes 0 ok, 1 warning, 2 critical, 3 unknown.
+ */
 
 export interface CliIO {
   env: Record<string, string | undefined>;
@@ -29,47 +24,146 @@ export interface CliIO {
   runtime?: (env: Record<string, string | undefined>) => Runtime;
 }
 
-function hasStorageSetting(env: Record<string, string | undefined>): boolean {
-  return Object.keys(env).some((k) => k === 'AzureWebJobsStorage' || k.startsWith('AzureWebJobsStorage__'));
-}
-
 const defaultIO: CliIO = {
   env: process.env,
   stdout: (t) => process.stdout.write(`${t}\n`),
   stderr: (t) => process.stderr.write(`${t}\n`),
 };
 
-async function check(runtime: Runtime, json: boolean, io: CliIO): Promise<number> {
-  const result = await runCheck(checkDeps(runtime, stderrLogger, io.now));
-  if (json) io.stdout(JSON.stringify(result, null, 2));
-  else io.stdout(statusLine({ ...result, tenant: runtime.config.tenantName, alertsSent: result.alerts.length, ...runtime.config.policy }));
+/** A mistake on the command line; `showUsage` adds the command's usage on stderr. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly showUsage = true,
+  ) {
+    super(message);
+  }
+}
+
+/** A command that cannot do its job for a reason it can state (no channel configured, …). */
+export class CommandError extends Error {}
+
+export interface FlagSpec {
+  /** The value's placeholder (`N`, `NAME`) for a flag that takes one: `--port N` or `--port=N`. */
+  value?: string;
+  help: string;
+}
+
+/** What a command's handler gets: its parsed arguments, and the runtime built on first use. */
+export interface CommandContext {
+  io: CliIO;
+  /** Positional arguments, in order. */
+  args: string[];
+  /** Flags given: a flag without a value maps to true. */
+  flags: ReadonlyMap<string, string | true>;
+  json: boolean;
+  now: () => Date;
+  runtime: () => Runtime;
+}
+
+export interface CommandSpec {
+  /** What follows the command name in its usage line, e.g. `[--json]` or `<alert id>|--all [--by NAME]`. */
+  synopsis: string;
+  /** One line for the overall usage. */
+  summary: string;
+  /** More lines for `apns-monitor <command> --help`. */
+  details?: string;
+  flags: Record<string, FlagSpec>;
+  /** Positional arguments it accepts (none when absent). */
+  args?: { min: number; max: number };
+  /** Settings to build the runtime from, when they differ from the environment. */
+  env?: (env: Env) => Env;
+  run: (ctx: CommandContext) => Promise<number>;
+}
+
+const JSON_FLAG: FlagSpec = { help: 'one JSON document instead of the plugin line' };
+
+const EXIT_CODES = `exit codes: 0 ok/not configured, 1 warning, 2 critical/expired, 3 unknown or error
+            (notify-test: 0 every channel took it, 2 one did not, 3 none configured)`;
+
+async function check(ctx: CommandContext): Promise<number> {
+  const runtime = ctx.runtime();
+  const result = await runCheck(checkDeps(runtime, stderrLogger, ctx.now));
+  if (ctx.json) ctx.io.stdout(JSON.stringify(result, null, 2));
+  else ctx.io.stdout(statusLine({ ...result, tenant: runtime.config.tenantName, alertsSent: result.alerts.length, ...runtime.config.policy }));
   return exitCodeFor(result.status);
 }
 
-async function status(runtime: Runtime, json: boolean, io: CliIO): Promise<number> {
-  const { lastCheck } = await runtime.store.loadState();
+async function status(ctx: CommandContext): Promise<number> {
+  const runtime = ctx.runtime();
+  const loaded = await runtime.store.loadState();
+  const { lastCheck } = loaded;
   if (lastCheck === null) {
-    if (json) io.stdout(JSON.stringify({ status: 'unknown', error: 'no check has been recorded yet' }));
-    else io.stdout('APNS UNKNOWN - no check has been recorded yet: run `apns-monitor check`');
+    if (ctx.json) ctx.io.stdout(JSON.stringify({ status: 'unknown', error: 'no check has been recorded yet' }));
+    else ctx.io.stdout(unknownLine('no check has been recorded yet: run `apns-monitor check`'));
     return 3;
   }
-  if (json) io.stdout(JSON.stringify(lastCheck, null, 2));
-  else io.stdout(`${statusLine({ ...lastCheck, tenant: runtime.config.tenantName, ...runtime.config.policy })} (checked ${lastCheck.checkedAt})`);
-  return exitCodeFor(lastCheck.status);
+  const now = ctx.now();
+  const staleAfter = staleAfterMs(runtime.config.checkSchedule, now);
+  // The same staleness as /api/status: the last good check is older than the schedule allows.
+  const doc = buildStatusDocument(loaded, now, runtime.config.policy, staleAfter, runtime.config.tenantName);
+  const stale = doc?.stale ?? true;
+  // The status of now: the time left recomputed, and open incidents (an acknowledgement counts at once).
+  const current = doc?.status ?? lastCheck.status;
+  const openIncidents = doc?.openIncidents ?? [];
+  if (ctx.json) {
+    ctx.io.stdout(JSON.stringify({ ...lastCheck, status: current, daysRemaining: doc?.daysRemaining ?? lastCheck.daysRemaining, stale, openIncidents, deliveryFailures: doc?.deliveryFailures ?? [] }, null, 2));
+    return stale ? 3 : exitCodeFor(current);
+  }
+  if (!stale) {
+    ctx.io.stdout(statusLine({ ...lastCheck, status: current, daysRemaining: doc?.daysRemaining ?? lastCheck.daysRemaining, openIncidents, checkTime: lastCheck.checkedAt, tenant: runtime.config.tenantName, ...runtime.config.policy }));
+    return exitCodeFor(current);
+  }
+  const known = doc?.certificate ?? null;
+  const days = doc?.daysRemaining ?? null;
+  ctx.io.stdout(
+    staleLine({
+      lastCheckAt: lastCheck.checkedAt,
+      lastError: lastCheck.error,
+      lastGoodCheckAt: lastCheck.lastGoodCheckAt,
+      staleAfterMs: staleAfter,
+      lastKnown: known === null || days === null ? null : { certificate: known, daysRemaining: days, expired: days < 0 },
+      tenant: runtime.config.tenantName,
+      now,
+    }),
+  );
+  return 3;
 }
 
-async function notifyTest(runtime: Runtime, json: boolean, io: CliIO): Promise<number> {
+async function notifyTest(ctx: CommandContext): Promise<number> {
+  const runtime = ctx.runtime();
   if (runtime.config.notify === null && runtime.channels.length === 0) {
-    io.stderr('apns-monitor: no channel is configured: set TEAMS_WEBHOOK_URL, EMAIL_FROM and EMAIL_TO, WEBHOOK_URL and WEBHOOK_SECRET, or NOTIFY_URL');
-    return 3;
+    throw new CommandError('no channel is configured: set TEAMS_WEBHOOK_URL, EMAIL_FROM and EMAIL_TO, WEBHOOK_URL and WEBHOOK_SECRET, or NOTIFY_URL');
   }
-  const reports = await sendTestEvent(runtime.config, runtime.channels, runtime.redact, (io.now ?? (() => new Date()))());
-  if (json) io.stdout(JSON.stringify({ channels: reports }, null, 2));
-  else for (const r of reports) io.stdout(`${r.channel}: ${r.outcome}${r.detail === null ? '' : ` - ${r.detail}`}`);
+  const reports = await sendTestEvent(runtime.config, runtime.channels, runtime.redact, ctx.now());
+  if (ctx.json) ctx.io.stdout(JSON.stringify({ channels: reports }, null, 2));
+  else for (const r of reports) ctx.io.stdout(`${r.channel}: ${r.outcome}${r.detail === null ? '' : ` - ${r.detail}`}`);
   return reports.every((r) => r.outcome === 'delivered') ? 0 : 2;
 }
 
-async function serve(runtime: Runtime, port: number, io: CliIO): Promise<number> {
+async function ack(ctx: CommandContext): Promise<number> {
+  const all = ctx.flags.get('--all') === true;
+  const id = ctx.args[0];
+  if (all === (id !== undefined)) throw new UsageError('give one incident id, or --all');
+  const text = (flag: string) => {
+    const v = ctx.flags.get(flag);
+    return typeof v === 'string' ? v : null;
+  };
+  return ackCommand(ctx.runtime(), { ids: all ? 'all' : [id as string], by: text('--by') ?? defaultAcker(ctx.io.env), note: text('--note'), json: ctx.json }, ctx.io, ctx.now());
+}
+
+function portOf(ctx: CommandContext): number {
+  const raw = ctx.flags.get('--port');
+  if (raw === undefined) return 7071;
+  const value = raw === true ? '' : raw;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`--port expects a port number from 0 to 65535, got "${value}"`, false);
+  return Number(value);
+}
+
+async function serve(ctx: CommandContext): Promise<number> {
+  const port = portOf(ctx);
+  const runtime = ctx.runtime();
+  const { io } = ctx;
   const key = io.env['NOTIFY_KEY']?.trim() || null;
   const host = await startLocalHost({ runtime, port, key, log: (line) => io.stderr(`${new Date().toISOString()} ${runtime.redact(line)}`) });
   io.stdout(`Serving the function app at ${host.url}/api/ (status, history, dashboard, badge.svg, notify)${key === null ? '' : ' — function routes need NOTIFY_KEY'}`);
@@ -83,51 +177,176 @@ async function serve(runtime: Runtime, port: number, io: CliIO): Promise<number>
   return 0;
 }
 
-/** Flags each command takes; `--port` takes a value. */
-const FLAGS: Record<string, string[]> = { check: ['--json'], status: ['--json'], 'notify-test': ['--json'], serve: ['--port'] };
+function hasStorageSetting(env: Env): boolean {
+  return Object.keys(env).some((k) => k === 'AzureWebJobsStorage' || k.startsWith('AzureWebJobsStorage__'));
+}
+
+/** Every command, its flags and its help. A new command is one entry here. */
+export const COMMANDS: Record<string, CommandSpec> = {
+  check: {
+    synopsis: '[--json]',
+    summary: 'read the certificate from Graph, record the check, send due alerts',
+    flags: { '--json': JSON_FLAG },
+    run: check,
+  },
+  status: {
+    synopsis: '[--json]',
+    summary: 'show the last recorded check from Table Storage (no Graph call)',
+    details: 'UNKNOWN (exit 3) when the last good check is older than twice the longest gap of CHECK_SCHEDULE: the timer may have stopped.',
+    flags: { '--json': JSON_FLAG },
+    run: status,
+  },
+  'notify-test': {
+    synopsis: '[--json]',
+    summary: 'send a test message to every configured channel (through NOTIFY_URL when set)',
+    details: 'Exit 0 when every channel took it, 2 when one did not, 3 when none is configured. Touches no storage.',
+    flags: { '--json': JSON_FLAG },
+    // It touches no storage: an admin may run it with only the channel or NOTIFY_URL settings.
+    env: (env) => (hasStorageSetting(env) ? env : { ...env, AzureWebJobsStorage: 'UseDevelopmentStorage=true' }),
+    run: notifyTest,
+  },
+  ack: {
+    synopsis: '<incident id>|--all [--by NAME] [--note TEXT] [--json]',
+    summary: 'acknowledge an open incident, so the monitor may show OK again',
+    details:
+      'Incidents (topic_changed, apple_id_changed, upload_failed, removed; expired and monitor_failing until their condition ends) keep the status at least at their severity until acknowledged. ' +
+      '`apns-monitor status --json` lists them under openIncidents. Exit 0 when acknowledged (or --all finds none), 3 naming an id that is not an open incident.',
+    flags: {
+      '--all': { help: 'every open incident' },
+      '--by': { value: 'NAME', help: 'who acknowledges (default: the signed-in user)' },
+      '--note': { value: 'TEXT', help: 'why, for history' },
+      '--json': JSON_FLAG,
+    },
+    args: { min: 0, max: 1 },
+    run: ack,
+  },
+  serve: {
+    synopsis: '[--port N]',
+    summary: 'serve the function app at http://127.0.0.1:<port>/api/... and run the timer on its schedule',
+    details: 'Without Azure Functions Core Tools. NOTIFY_KEY, when set, is required on the function routes. Ctrl+C stops.',
+    flags: { '--port': { value: 'N', help: 'the port to listen on (default 7071, 0 picks a free one)' } },
+    run: serve,
+  },
+};
+
+function commandUsage(name: string, spec: CommandSpec): string {
+  const flags = Object.entries(spec.flags).map(([flag, f]) => `  ${`${flag}${f.value === undefined ? '' : ` ${f.value}`}`.padEnd(18)} ${f.help}`);
+  return [`usage: apns-monitor ${name} ${spec.synopsis}`.trimEnd(), '', spec.summary, ...(spec.details === undefined ? [] : [spec.details]), ...(flags.length === 0 ? [] : ['', 'options:', ...flags])].join('\n');
+}
+
+function usage(): string {
+  const commands = Object.entries(COMMANDS).map(([name, spec]) => `  ${`${name} ${spec.synopsis}`.padEnd(22)} ${spec.summary}`);
+  return [
+    'usage: apns-monitor <command> [options]',
+    '       apns-monitor <command> --help | --help | --version',
+    '',
+    'commands:',
+    ...commands,
+    '',
+    EXIT_CODES,
+  ].join('\n');
+}
+
+/** The version in package.json, found from the source (src/cli) or the build (dist/src/cli). */
+export function version(): string {
+  for (const up of ['../..', '../../..']) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(__dirname, up, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'apns-expiry-monitor' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // Not this directory: try the next one up.
+    }
+  }
+  return 'unknown';
+}
+
+interface Parsed {
+  args: string[];
+  flags: Map<string, string | true>;
+  help: boolean;
+}
+
+function parseArguments(spec: CommandSpec, argv: string[]): Parsed {
+  const parsed: Parsed = { args: [], flags: new Map(), help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') {
+      parsed.help = true;
+      continue;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      parsed.args.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    // Only the name is ever echoed: a value may be anything, a secret pasted by mistake included.
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const flag = spec.flags[name];
+    if (flag === undefined) throw new UsageError(`unknown option ${name}`);
+    if (parsed.flags.has(name)) throw new UsageError(`${name} is given twice`);
+    if (flag.value === undefined) {
+      if (eq > 0) throw new UsageError(`${name} takes no value`);
+      parsed.flags.set(name, true);
+      continue;
+    }
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new UsageError(`${name} needs a value (${name} ${flag.value})`);
+    parsed.flags.set(name, value);
+  }
+  const { min, max } = spec.args ?? { min: 0, max: 0 };
+  if (parsed.args.length > max) throw new UsageError(`unexpected argument "${parsed.args[max]}"`);
+  if (parsed.args.length < min && !parsed.help) throw new UsageError(`missing argument: ${spec.synopsis}`);
+  return parsed;
+}
+
+function firstLine(error: unknown): string {
+  return error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+}
 
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
   const [command, ...rest] = argv;
-  const allowed = FLAGS[command ?? ''] ?? [];
-  let port = 7071;
-  let unknownFlag: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    if (arg === '--port' && allowed.includes('--port')) {
-      const value = rest[++i] ?? '';
-      if (!/^\d+$/.test(value) || Number(value) > 65535) {
-        io.stderr(`apns-monitor: --port expects a port number from 0 to 65535, got "${value}"`);
-        return 3;
-      }
-      port = Number(value);
-    } else if (!allowed.includes(arg)) {
-      unknownFlag ??= arg;
-    }
-  }
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    io.stdout(USAGE);
-    return command === undefined ? 3 : 0;
-  }
-  if (!(command in FLAGS) || unknownFlag !== undefined) {
-    io.stderr(`apns-monitor: ${unknownFlag !== undefined ? `unknown option ${unknownFlag}` : `unknown command ${command}`}\n${USAGE}`);
+  // Known before the arguments are parsed, so that even a usage error answers in the form asked for.
+  let json = false;
+  let runtime = null as Runtime | null;
+  // Every failure is one line on stdout (what the monitoring system shows) and one on stderr.
+  const fail = (message: string, extra?: string): number => {
+    io.stdout(json ? JSON.stringify({ status: 'unknown', error: message }) : unknownLine(message));
+    io.stderr(`apns-monitor: ${message}${extra === undefined ? '' : `\n${extra}`}`);
     return 3;
+  };
+
+  if (command === '--help' || command === '-h' || command === 'help') {
+    const spec = COMMANDS[rest[0] ?? ''];
+    io.stdout(spec === undefined ? usage() : commandUsage(rest[0]!, spec));
+    return 0;
   }
-  const json = rest.includes('--json');
-  let runtime: Runtime | null = null;
+  if (command === '--version' || command === 'version') {
+    io.stdout(`apns-monitor ${version()}`);
+    return 0;
+  }
+  if (command === undefined) return fail('no command given: run `apns-monitor --help`', usage());
+  const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (spec === undefined) return fail(command.startsWith('-') ? `unknown option ${command.split('=')[0]}` : `unknown command ${command}`, usage());
+  json = '--json' in spec.flags && rest.includes('--json');
+
   try {
-    // notify-test touches no storage: an admin may run it with only the channel or NOTIFY_URL settings.
-    const env = command === 'notify-test' && !hasStorageSetting(io.env) ? { ...io.env, AzureWebJobsStorage: 'UseDevelopmentStorage=true' } : io.env;
-    runtime = (io.runtime ?? createRuntime)(env);
-    if (command === 'notify-test') return await notifyTest(runtime, json, io);
-    if (command === 'serve') return await serve(runtime, port, io);
-    return command === 'check' ? await check(runtime, json, io) : await status(runtime, json, io);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.stderr(`apns-monitor: ${error.message}`);
-      return 3;
+    const parsed = parseArguments(spec, rest);
+    if (parsed.help) {
+      io.stdout(commandUsage(command, spec));
+      return 0;
     }
-    const message = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
-    io.stderr(`APNS UNKNOWN - ${command} failed: ${runtime === null ? message : runtime.redact(message)}`);
-    return 3;
+    return await spec.run({
+      io,
+      args: parsed.args,
+      flags: parsed.flags,
+      json,
+      now: io.now ?? (() => new Date()),
+      runtime: () => (runtime ??= (io.runtime ?? createRuntime)(spec.env === undefined ? io.env : spec.env(io.env))),
+    });
+  } catch (error) {
+    if (error instanceof UsageError) return fail(error.message, error.showUsage ? commandUsage(command, spec) : undefined);
+    if (error instanceof ConfigError || error instanceof CommandError) return fail(error.message);
+    const message = firstLine(error);
+    return fail(`${command} failed: ${runtime === null ? message : runtime.redact(message)}`);
   }
 }

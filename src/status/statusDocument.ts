@@ -3,7 +3,7 @@ import type { ApnsCertificate } from '../domain/certificate';
 import { openIncidentsOf, type OpenIncident } from '../check/runCheck';
 import { worstIncidentSeverity } from '../domain/decide';
 import { daysRemaining, nextThresholdDays, statusForExpiry, withIncidents, type CertificateStatus } from '../domain/status';
-import { longestInterval, parseSchedule } from '../schedule/ncrontab';
+import { longestInterval, parseScheduleOnce } from '../schedule/ncrontab';
 import type { LoadedState } from '../storage/monitorStore';
 import type { DeliveryFailureRecord } from '../storage/records';
 
@@ -32,7 +32,7 @@ const DAY_MS = 86_400_000;
  */
 export function staleAfterMs(checkSchedule: string, now: Date): number {
   try {
-    const gap = longestInterval(parseSchedule(checkSchedule), now);
+    const gap = longestInterval(parseScheduleOnce(checkSchedule), now);
     return gap === null ? DAY_MS : 2 * gap;
   } catch {
     return DAY_MS;

@@ -215,3 +215,45 @@ describe('incidents stay open until a person acknowledges them', () => {
     expect((await statusOf(rt, at(2))).openIncidents).toEqual([]);
   });
 });
+
+describe('apns-monitor ack and status through the command line', () => {
+  test('status shows the open incident and exits by it; ack closes it (exit 0), an unknown id exits 3 naming it', async () => {
+    const { run } = setup();
+    graph.certificate = apnsCertificate(EXPIRY, { appleIdentifier: 'a@contoso.com' });
+    await run(['check'], at(0));
+    graph.certificate = apnsCertificate(EXPIRY, { appleIdentifier: 'b@contoso.com' });
+    const changed = await run(['check'], at(1));
+    expect(changed.code).toBe(1);
+    expect(changed.out[0]).toMatch(/^APNS WARNING - open incident: apple id changed since 2027-01-02 \(ack: apns-monitor ack apns-apple_id_changed-[0-9a-f]{8}-\d{6}\) - expires 2027-06-01/);
+
+    const status = await run(['status', '--json'], at(1.2));
+    expect(status.code).toBe(1);
+    const doc = JSON.parse(status.out.join('\n')) as { status: string; openIncidents: Array<{ id: string; kind: string }> };
+    expect(doc.status).toBe('warning');
+    const id = doc.openIncidents[0]!.id;
+
+    const unknown = await run(['ack', 'apns-apple_id_changed-ffffffff-000001'], at(1.3));
+    expect(unknown.code).toBe(3);
+    expect(unknown.out).toEqual(['APNS UNKNOWN - no open incident with id apns-apple_id_changed-ffffffff-000001 (apns-monitor status --json lists openIncidents)']);
+    expect((await run(['ack'], at(1.3))).code).toBe(3);
+    expect((await run(['ack', id, '--all'], at(1.3))).code).toBe(3);
+
+    const acked = await run(['ack', id, '--by', 'Alex', '--note=new Apple ID is the team account'], at(1.4));
+    expect(acked.code).toBe(0);
+    expect(acked.out).toEqual([`acknowledged ${id} (apple id changed, warning, opened ${at(1).toISOString()}) by Alex`]);
+    const after = await run(['status'], at(1.5));
+    expect(after.code).toBe(0);
+    expect(after.out[0]).toMatch(/^APNS OK - expires 2027-06-01/);
+    expect((await run(['ack', '--all'], at(1.6))).out).toEqual(['no open incident to acknowledge']);
+  });
+
+  test('the removed certificate: the plugin line says what is wrong, not an empty text', async () => {
+    const { run } = setup();
+    graph.certificate = apnsCertificate(EXPIRY);
+    await run(['check'], at(0));
+    graph.certificate = null;
+    const gone = await run(['check'], at(1));
+    expect(gone.code).toBe(2);
+    expect(gone.out[0]).toMatch(/^APNS CRITICAL - open incident: removed since 2027-01-02 \(ack: apns-monitor ack apns-removed-[0-9a-f]{8}-\d{6}\) - no Apple MDM push certificate is configured in Intune - tenant Contoso - 1 alert raised$/);
+  });
+});

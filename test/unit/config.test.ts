@@ -1,3 +1,6 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError, DEVELOPMENT_STORAGE_CONNECTION_STRING, loadConfig, parseThresholds, secretsOf } from '../../src/config';
 
@@ -70,7 +73,7 @@ describe('good values', () => {
       CHECK_SCHEDULE: '0 30 8 * * *',
       WEBHOOK_URL: 'https://hooks.example.test/apns?token=abc',
       WEBHOOK_SECRET: 'a-long-enough-secret',
-      AZURE_TENANT_ID: 't',
+      AZURE_TENANT_ID: '11111111-2222-3333-4444-555555555555',
       AZURE_CLIENT_ID: 'c',
       AZURE_CLIENT_SECRET: 's3cr3t-value',
     });
@@ -78,7 +81,7 @@ describe('good values', () => {
     expect(c.policy).toEqual({ thresholdDays: [45, 10], warningDays: 45, criticalDays: 10, expiredRepeatHours: 12 });
     expect(c.graphApiVersion).toBe('beta');
     expect(c.webhook).toEqual({ url: 'https://hooks.example.test/apns?token=abc', secret: 'a-long-enough-secret' });
-    expect(c.credential).toEqual({ kind: 'clientSecret', tenantId: 't', clientId: 'c', clientSecret: 's3cr3t-value' });
+    expect(c.credential).toEqual({ kind: 'clientSecret', tenantId: '11111111-2222-3333-4444-555555555555', clientId: 'c', clientSecret: 's3cr3t-value' });
   });
 });
 
@@ -94,6 +97,10 @@ describe('bad values name the setting and what it expects', () => {
     [{ CRITICAL_DAYS: '40' }, 'CRITICAL_DAYS', 'no larger than WARNING_DAYS (30)'],
     [{ EXPIRED_REPEAT_HOURS: '0' }, 'EXPIRED_REPEAT_HOURS', 'from 1 to 720'],
     [{ CHECK_SCHEDULE: '*/5 * * * *' }, 'CHECK_SCHEDULE', 'six fields'],
+    [{ CHECK_SCHEDULE: '0 0 0 31 2 *' }, 'CHECK_SCHEDULE', 'never runs: day 31 does not occur in month 2'],
+    [{ CHECK_SCHEDULE: '0 0 0 30 2 *' }, 'CHECK_SCHEDULE', 'never runs: day 30 does not occur in month 2'],
+    [{ CHECK_SCHEDULE: '0 0 0 31 4,6,9,11 *' }, 'CHECK_SCHEDULE', 'never runs: day 31 does not occur in months 4, 6, 9, 11'],
+    [{ CHECK_SCHEDULE: '0 0 0 29 2 Mon' }, 'CHECK_SCHEDULE', 'runs too rarely: up to 40 years apart, as day-of-month and day-of-week must both match'],
     [{ GRAPH_ENDPOINT: 'http://graph.example.test' }, 'GRAPH_ENDPOINT', 'https://'],
     [{ AZURE_AUTHORITY_HOST: 'not a url' }, 'AZURE_AUTHORITY_HOST', 'absolute https:// URL'],
     [{ TABLE_PREFIX: 'apns-monitor' }, 'TABLE_PREFIX', 'letters and digits'],
@@ -124,12 +131,111 @@ describe('bad values name the setting and what it expects', () => {
 
 test('secrets are collected for redaction', () => {
   const env = {
-    AzureWebJobsStorage: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=c2VjcmV0LWtleS12YWx1ZQ==;EndpointSuffix=core.windows.net',
+    AzureWebJobsStorage: 'DefaultEndpointsProtocol=https;AccountName=acct01;AccountKey=c2VjcmV0LWtleS12YWx1ZQ==;EndpointSuffix=core.windows.net',
     WEBHOOK_URL: 'https://hooks.example.test/x/y',
     WEBHOOK_SECRET: 'a-long-enough-secret',
-    AZURE_TENANT_ID: 't',
+    AZURE_TENANT_ID: '11111111-2222-3333-4444-555555555555',
     AZURE_CLIENT_ID: 'c',
     AZURE_CLIENT_SECRET: 'client-secret-value',
   };
   expect(secretsOf(loadConfig(env), env).sort()).toEqual(['a-long-enough-secret', 'c2VjcmV0LWtleS12YWx1ZQ==', 'client-secret-value', 'https://hooks.example.test/x/y'].sort());
+});
+
+describe('settings that look plausible but cannot work are refused at start, by name', () => {
+  const KEY = 'c2VjcmV0LWtleS12YWx1ZQ==';
+  const storageError = (connectionString: string) => {
+    try {
+      loadConfig({ AzureWebJobsStorage: connectionString });
+    } catch (error) {
+      if (error instanceof ConfigError) return error;
+      throw error;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  test.each([
+    [`AccountName=acct01;AccountKey=${KEY}`, 'AccountKey needs DefaultEndpointsProtocol=https'],
+    ['DefaultEndpointsProtocol=https;AccountName=acct01;AccountKey=s3cr3t$key!value', 'AccountKey is not base64'],
+    [`DefaultEndpointsProtocol=https;AccountName=acct01;AcountKey=${KEY}`, 'unknown part "AcountKey"'],
+    [`DefaultEndpointsProtocol=https;AccountName=acct01;${KEY}`, 'part 3 is not Name=value'],
+    [`DefaultEndpointsProtocol=https;AccountName=acct01;AccountName=acct02;AccountKey=${KEY}`, 'AccountName is given twice'],
+    [`DefaultEndpointsProtocol=ftp;AccountName=acct01;AccountKey=${KEY}`, 'DefaultEndpointsProtocol must be https or http'],
+    [`DefaultEndpointsProtocol=https;AccountName=acct01;AccountKey=${KEY};EndpointSuffix=core windows net`, 'EndpointSuffix must be a domain name'],
+    ['TableEndpoint=acct01.table.core.windows.net;SharedAccessSignature=sv=2024-11-04&sig=c2lnbmF0dXJl', 'TableEndpoint must be an http(s) URL'],
+    ['BlobEndpoint=https://acct01.blob.core.windows.net;SharedAccessSignature=sv=2024-11-04&sig=c2lnbmF0dXJl', 'SharedAccessSignature needs TableEndpoint'],
+    ['DefaultEndpointsProtocol=https;AccountName=acct01;EndpointSuffix=core.windows.net', 'needs AccountName and AccountKey, or TableEndpoint and SharedAccessSignature'],
+    ['DefaultEndpointsProtocol=https;AccountName=acct01;AccountKey=', 'AccountKey is empty'],
+  ])('storage connection string %s: %s', (connectionString, reason) => {
+    const error = storageError(connectionString);
+    expect(error.setting).toBe('AzureWebJobsStorage');
+    expect(error.message).toContain(reason);
+    expect(error.message).not.toContain('\n');
+    // Neither the key nor the SAS token nor a stray fragment of either is ever echoed.
+    for (const secret of [KEY, 's3cr3t$key!value', 'c2lnbmF0dXJl']) expect(error.message).not.toContain(secret);
+  });
+
+  test('well-formed connection strings are accepted, their near misses are not', () => {
+    for (const connectionString of [
+    'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1',
+    `DefaultEndpointsProtocol=https;AccountName=acct01;AccountKey=${KEY};EndpointSuffix=core.windows.net`,
+    `defaultendpointsprotocol=https; accountname=acct01; accountkey=${KEY}`,
+    'TableEndpoint=https://acct01.table.core.windows.net/;SharedAccessSignature=sv=2024-11-04&ss=t&srt=sco&sp=rwau&sig=c2lnbmF0dXJl',
+    ]) {
+      expect(loadConfig({ AzureWebJobsStorage: connectionString }).storage.kind).toBe('connectionString');
+      expect(() => loadConfig({ AzureWebJobsStorage: `${connectionString};Extra=1` })).toThrow(/unknown part "Extra"/);
+    }
+  });
+
+  test.each([['not a tenant!'], ['contoso'], ['11111111-2222-3333-4444-55555555555'], ['https://login.microsoftonline.com/contoso.onmicrosoft.com']])('AZURE_TENANT_ID %j is neither a GUID nor a domain name', (tenant) => {
+    const error = errorOf({ AZURE_TENANT_ID: tenant });
+    expect(error.setting).toBe('AZURE_TENANT_ID');
+    expect(error.message).toContain('a GUID or a domain');
+  });
+
+  test('AZURE_TENANT_ID is validated only when set, and both forms are accepted', () => {
+    expect(loadConfig({ ...base, AZURE_TENANT_ID: 'contoso.onmicrosoft.com', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's3cr3t-value' }).credential).toMatchObject({ tenantId: 'contoso.onmicrosoft.com' });
+    expect(loadConfig({ ...base, AZURE_TENANT_ID: '72F988BF-86F1-41AF-91AB-2D7CD011DB47' }).credential.kind).toBe('default');
+    expect(loadConfig(base).credential.kind).toBe('default');
+    expect(() => loadConfig({ ...base, AZURE_TENANT_ID: 'contoso' })).toThrow(ConfigError);
+  });
+
+  test('AZURE_CLIENT_CERTIFICATE_PATH must name a readable file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'apns-cert-'));
+    const cert = join(dir, 'app.pem');
+    writeFileSync(cert, '-----BEGIN CERTIFICATE-----\n');
+    const graphApp = { ...base, AZURE_TENANT_ID: 'contoso.onmicrosoft.com', AZURE_CLIENT_ID: 'c' };
+    expect(loadConfig({ ...graphApp, AZURE_CLIENT_CERTIFICATE_PATH: cert }).credential).toMatchObject({ kind: 'clientCertificate', certificatePath: cert });
+    const missing = errorOf({ ...graphApp, AZURE_CLIENT_CERTIFICATE_PATH: join(dir, 'missing.pem') });
+    expect([missing.setting, missing.message]).toEqual(['AZURE_CLIENT_CERTIFICATE_PATH', expect.stringContaining('the path does not exist')]);
+    expect(errorOf({ ...graphApp, AZURE_CLIENT_CERTIFICATE_PATH: dir }).message).toContain('the path is not a file');
+    if (process.getuid?.() !== 0) {
+      // root reads any file, so this part runs only as an ordinary user.
+      chmodSync(cert, 0o000);
+      expect(errorOf({ ...graphApp, AZURE_CLIENT_CERTIFICATE_PATH: cert }).message).toContain('the path is not readable');
+    }
+  });
+
+  test.each([['Contoso\nAPNS OK - all fine'], ['Con\rtoso'], ['Con\u0007toso'], ['Contoso\u2028Ltd'], ['x'.repeat(201)]])('TENANT_NAME %j is refused: one line of text', (name) => {
+    const error = errorOf({ TENANT_NAME: name });
+    expect(error.setting).toBe('TENANT_NAME');
+    expect(error.message).toContain('one line of text');
+    expect(error.message).not.toMatch(/[\n\r\u2028\u0007]/);
+  });
+
+  test('a TENANT_NAME of 200 characters with punctuation is fine', () => {
+    expect(loadConfig({ ...base, TENANT_NAME: `Contoso | Fabrikam — Zürich ${'x'.repeat(172)}` }).tenantName).toHaveLength(200);
+    expect(() => loadConfig({ ...base, TENANT_NAME: `Contoso | Fabrikam — Zürich ${'x'.repeat(173)}` })).toThrow(/TENANT_NAME/);
+  });
+
+  test.each([['https://apns-monitor.azurewebsites.net'], ['apns monitor.azurewebsites.net'], ['apns-monitor.azurewebsites.net:99999'], ['apns-monitor.azurewebsites.net/api'], ['-bad-.example']])('WEBSITE_HOSTNAME %j is not a host name[:port]', (host) => {
+    const error = errorOf({ WEBSITE_HOSTNAME: host, NOTIFY_KEY: 'notify-key-0123456789' });
+    expect(error.setting).toBe('WEBSITE_HOSTNAME');
+    expect(error.message).toContain('a host name with an optional port');
+  });
+
+  test('WEBSITE_HOSTNAME as Azure sets it (with or without a port) is accepted', () => {
+    expect(loadConfig({ ...base, WEBSITE_HOSTNAME: 'apns-monitor.azurewebsites.net', NOTIFY_KEY: 'k' }).notify?.url).toBe('https://apns-monitor.azurewebsites.net/api/notify');
+    expect(loadConfig({ ...base, WEBSITE_HOSTNAME: 'localhost:7071', NOTIFY_KEY: 'k' }).notify?.url).toBe('https://localhost:7071/api/notify');
+    expect(() => loadConfig({ ...base, WEBSITE_HOSTNAME: 'localhost:7071/', NOTIFY_KEY: 'k' })).toThrow(/WEBSITE_HOSTNAME/);
+  });
 });

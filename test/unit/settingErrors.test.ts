@@ -32,3 +32,15 @@ test('a bad setting is one log line in Azure: HTTP 500 without the value, the ti
   expect((failure as Error).stack).toBe((failure as Error).message);
   expect(lines).toHaveLength(1);
 });
+
+test('a malformed storage connection string is one log line in Azure that names the setting, never the key', async () => {
+  const key = 'c2VjcmV0LWtleS12YWx1ZQ==';
+  const functions = defineFunctions(() => createRuntime({ AzureWebJobsStorage: `DefaultEndpointsProtocol=https;AccountName=acct01;AccountKey=${key};TableEndpoint=acct01.table.core.windows.net` }));
+  const status = functions.http.find((fn) => fn.route === 'status')!;
+  const lines: string[] = [];
+  const res = await status.handler(new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/status' }), context(lines));
+  expect(res).toMatchObject({ status: 500 });
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^error Invalid setting AzureWebJobsStorage: expected a storage connection string .* but TableEndpoint must be an http\(s\) URL$/);
+  expect(lines[0]).not.toContain(key);
+});
