@@ -1,4 +1,5 @@
 import type { TokenPolicy } from '../../rules/policy';
+import { tokenEntries, type SubjectEntry } from '../subjectEntry';
 import type { TokenFacts, TokenSubjectState } from '../token';
 import { decideTokenSubject, type TokenDecision, type TokenDecisionContext } from '../tokenRules';
 import { evaluateToken, type TokenEvaluation } from '../tokenStatus';
@@ -34,4 +35,10 @@ export function decideAdeTokens(prev: TokenSubjectState, read: AdeReadOutcome, c
 
 export function evaluateAdeToken(t: AdeToken, now: Date, policy: Pick<TokenPolicy, 'warningDays' | 'criticalDays' | 'syncStaleHours'>, firstSeenAt: string | null = null): TokenEvaluation {
   return evaluateToken(adeFacts(t), now, policy, firstSeenAt);
+}
+
+/** The status entries of the ADE tokens after a check (see SubjectEntry). */
+export function adeEntries(read: AdeReadOutcome, state: TokenSubjectState, now: Date, policy: Pick<TokenPolicy, 'warningDays' | 'criticalDays' | 'syncStaleHours'>): SubjectEntry[] {
+  const facts = read.kind === 'found' ? { kind: 'found' as const, tokens: read.tokens.map(adeFacts) } : read;
+  return tokenEntries('ade_token', facts, state, now, policy);
 }

@@ -1,4 +1,5 @@
 import type { TokenPolicy } from '../../rules/policy';
+import { tokenEntries, type SubjectEntry } from '../subjectEntry';
 import type { TokenFacts, TokenSubjectState } from '../token';
 import { decideTokenSubject, type TokenDecision, type TokenDecisionContext } from '../tokenRules';
 import { evaluateToken, type TokenEvaluation } from '../tokenStatus';
@@ -47,4 +48,10 @@ export function decideVppTokens(prev: TokenSubjectState, read: VppReadOutcome, c
 
 export function evaluateVppToken(t: VppToken, now: Date, policy: Pick<TokenPolicy, 'warningDays' | 'criticalDays' | 'syncStaleHours'>, firstSeenAt: string | null = null): TokenEvaluation {
   return evaluateToken(vppFacts(t, now), now, policy, firstSeenAt);
+}
+
+/** The status entries of the VPP tokens after a check (see SubjectEntry). */
+export function vppEntries(read: VppReadOutcome, state: TokenSubjectState, now: Date, policy: Pick<TokenPolicy, 'warningDays' | 'criticalDays' | 'syncStaleHours'>): SubjectEntry[] {
+  const facts = read.kind === 'found' ? { kind: 'found' as const, tokens: read.tokens.map((t) => vppFacts(t, now)) } : read;
+  return tokenEntries('vpp_token', facts, state, now, policy);
 }
