@@ -22,6 +22,8 @@ export interface ScriptedResponse {
   body?: unknown;
   /** Close the connection without answering: a network failure. */
   drop?: boolean;
+  /** Never answer (until the double closes): a hung call, for deadlines. */
+  hang?: boolean;
 }
 
 export interface RecordedRequest {
@@ -124,6 +126,7 @@ export class GraphDouble {
       const next = script.shift();
       if (next === undefined) return false;
       if (next.drop === true) req.socket.destroy();
+      else if (next.hang === true) return true;
       else send(next.status, next.body, next.headers);
       return true;
     };

@@ -119,6 +119,13 @@ describe('VPP tokens through the real identity and Graph client', () => {
     expect(read).toMatchObject({ kind: 'failed', httpStatus: 500, error: 'GET /v1.0/deviceAppManagement/vppTokens: Graph answered 500 InternalServerError: boom' });
   });
 
+  test('every page has a deadline: a hung call fails the read, naming the call', async () => {
+    graph.vppTokensScript.push({ status: 0, hang: true });
+    const read = await createVppTokenReader(client, { ...options(), networkRetries: 0, pageTimeoutMs: 300 })();
+    expect(read.kind).toBe('failed');
+    if (read.kind === 'failed') expect(read.error).toMatch(/^GET \/v1\.0\/deviceAppManagement\/vppTokens: could not reach Graph at https:\/\/127\.0\.0\.1:\d+: .*(timeout|aborted)/i);
+  });
+
   test('survives a 503 with Retry-After', async () => {
     graph.vppTokens = vpp(1);
     graph.vppTokensScript.push({ status: 503, headers: { 'Retry-After': '0' } });

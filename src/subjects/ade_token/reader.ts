@@ -1,7 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { parseGraphDateTime } from '../../domain/graphDate';
 import { readCollection, type CollectionReaderOptions, type GraphVersion } from '../graphCollection';
-import { int32, quote, text, type Json } from '../parse';
+import { bound, int32, quote, text, type Json } from '../parse';
 import type { TokenReadOutcome } from '../token';
 
 /**
@@ -53,7 +53,7 @@ export function parseAdeToken(raw: Json): AdeToken | { error: string } {
     tokenName: text(raw['tokenName']),
     tokenType: text(raw['tokenType']),
     tokenExpirationDateTime: expiry,
-    expiryError: expiry === null ? `the ADE token ${id} has no usable tokenExpirationDateTime (${quote(raw['tokenExpirationDateTime'])})` : null,
+    expiryError: expiry === null ? bound(`the ADE token ${bound(id, 200)} has no usable tokenExpirationDateTime (${quote(raw['tokenExpirationDateTime'])})`) : null,
     lastSuccessfulSyncDateTime: parseGraphDateTime(raw['lastSuccessfulSyncDateTime']),
     lastSyncTriggeredDateTime: parseGraphDateTime(raw['lastSyncTriggeredDateTime']),
     lastSyncErrorCode: int32(raw['lastSyncErrorCode']),

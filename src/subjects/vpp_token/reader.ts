@@ -1,7 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { parseGraphDateTime } from '../../domain/graphDate';
 import { readCollection, type CollectionReaderOptions, type GraphVersion } from '../graphCollection';
-import { quote, text, type Json } from '../parse';
+import { bound, quote, text, type Json } from '../parse';
 import type { TokenReadOutcome } from '../token';
 
 /**
@@ -57,7 +57,7 @@ export function parseVppToken(raw: Json): VppToken | { error: string } {
     appleId: text(raw['appleId']),
     vppTokenAccountType: text(raw['vppTokenAccountType']),
     expirationDateTime,
-    expiryError: expirationDateTime === null ? `the VPP token ${id} has no usable expirationDateTime (${quote(raw['expirationDateTime'])})` : null,
+    expiryError: expirationDateTime === null ? bound(`the VPP token ${bound(id, 200)} has no usable expirationDateTime (${quote(raw['expirationDateTime'])})`) : null,
     lastSyncDateTime: parseGraphDateTime(raw['lastSyncDateTime']),
     lastSyncStatus: text(raw['lastSyncStatus']),
     state: text(raw['state']),
