@@ -1,4 +1,4 @@
-import type { AlertKind } from '../domain/alertEvent';
+import { SUBJECT_KINDS, type AlertKind, type SubjectKind } from '../domain/alertEvent';
 import type { Severity } from '../domain/status';
 import { boundSummary, MAX_OPEN_INCIDENTS, type Incident, type IncidentRules } from './incidents';
 
@@ -9,6 +9,11 @@ import { boundSummary, MAX_OPEN_INCIDENTS, type Incident, type IncidentRules } f
  */
 export function occurrenceId(subject: string, kind: AlertKind, epoch: string, sequence: number): string {
   return `${subject}-${kind}-${epoch}-${String(sequence).padStart(6, '0')}`;
+}
+
+/** Which subject's state holds an alert id (and its incident): the id starts with the subject kind. */
+export function subjectOfAlertId(id: string): SubjectKind | null {
+  return SUBJECT_KINDS.find((s) => id.startsWith(`${s}-`)) ?? null;
 }
 
 /** The epoch a state gets when it has none: the caller's fresh random value, or a fixed one for tests. */

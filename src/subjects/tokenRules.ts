@@ -7,6 +7,7 @@ import type { IncidentRules } from '../rules/incidents';
 import { recordFailure, recordSuccess } from '../rules/monitorHealth';
 import { OccurrenceLedger } from '../rules/occurrences';
 import type { TokenPolicy } from '../rules/policy';
+import { bound } from './parse';
 import { MAX_REMEMBERED_TOKENS, type TokenFacts, type TokenReadOutcome, type TokenState, type TokenSubjectKind, type TokenSubjectState } from './token';
 
 /**
@@ -54,9 +55,12 @@ export function syncAgeHours(lastSync: string | null, firstSeenAt: string | null
   return from === null ? null : differenceInMilliseconds(now, new Date(from)) / HOUR_MS;
 }
 
+/** Names are kept for the removal alert only: short enough that many tokens fit one state row. */
+const MAX_REMEMBERED_NAME = 256;
+
 function freshState(facts: TokenFacts, at: string): TokenState {
   return {
-    name: facts.name,
+    name: bound(facts.name, MAX_REMEMBERED_NAME),
     appleIdentifier: facts.appleIdentifier,
     expirationDateTime: facts.expirationDateTime,
     firstSeenAt: at,
@@ -146,7 +150,7 @@ export function decideTokenSubject(subject: TokenSubjectKind, prev: TokenSubject
 
   for (const facts of read_.values()) {
     const before = prev.tokens[facts.id];
-    const next: TokenState = before === undefined ? freshState(facts, occurredAt) : { ...before, name: facts.name, appleIdentifier: facts.appleIdentifier, removedAt: null };
+    const next: TokenState = before === undefined ? freshState(facts, occurredAt) : { ...before, name: bound(facts.name, MAX_REMEMBERED_NAME), appleIdentifier: facts.appleIdentifier, removedAt: null };
     const ref: text.TokenRef = { subject, name: facts.name, tenant: ctx.tenant };
     const about: About = {
       id: facts.id,

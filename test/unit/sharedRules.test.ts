@@ -50,3 +50,13 @@ describe('the shared rules every credential uses', () => {
     expect(recordSuccess(one.next).alertRecovered).toBe(false);
   });
 });
+
+describe('alert ids name their subject', () => {
+  test('the subject whose state holds an id', async () => {
+    const { subjectOfAlertId } = await import('../../src/rules/occurrences');
+    expect(subjectOfAlertId('apns-expired-0a1b2c3d-000001')).toBe('apns');
+    expect(subjectOfAlertId('vpp_token-removed-0a1b2c3d-000002')).toBe('vpp_token');
+    expect(subjectOfAlertId('ade_token-sync_stale-0a1b2c3d-000003')).toBe('ade_token');
+    expect(subjectOfAlertId('other-1')).toBeNull();
+  });
+});
