@@ -8,11 +8,19 @@ export const ALERT_KINDS = [
   'apple_id_changed',
   'upload_failed',
   'removed',
+  'token_invalid',
+  'sync_failed',
+  'sync_stale',
+  'sync_recovered',
   'monitor_failing',
   'monitor_recovered',
   'test',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** The Apple credentials the monitor watches: the MDM push certificate, VPP tokens and ADE tokens. */
+export const SUBJECT_KINDS = ['apns', 'vpp_token', 'ade_token'] as const;
+export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
 /** The values a change alert moved away from, so a reader can see what was there before. */
 export interface PreviousValues {
@@ -22,14 +30,22 @@ export interface PreviousValues {
 }
 
 /**
- * One alert, as every channel receives it (documented in docs/alert-event.schema.json). `id` is a
- * stable idempotency key: the same alert for the same certificate always has the same id.
+ * One alert, as every channel receives it (documented in alert-event.schema.json). `id` is a stable
+ * idempotency key: the same occurrence always has the same id.
+ *
+ * The fields added for tokens are optional in the type because events written before them (and the
+ * notify function's older callers) do not carry them: a missing one reads as null. The monitor itself
+ * always sends them, null where they do not apply.
  */
 export interface AlertEvent {
   id: string;
   kind: AlertKind;
   severity: Severity;
-  subject: 'apns';
+  subject: SubjectKind;
+  /** The Graph id of the token; null for the push certificate (there is one per tenant). */
+  subjectId?: string | null;
+  /** A name for people; names need not be unique, ids are. */
+  subjectName?: string | null;
   tenant: string | null;
   summary: string;
   occurredAt: string;
@@ -43,4 +59,10 @@ export interface AlertEvent {
   graceDaysRemaining: number | null;
   previous: PreviousValues | null;
   error: string | null;
+  /** VPP: the token's state as Graph reports it (valid, expired, invalid, assignedToExternalMDM, …). */
+  state?: string | null;
+  /** VPP: the last sync; ADE: the last successful sync. */
+  lastSyncDateTime?: string | null;
+  /** ADE: lastSyncErrorCode when it is not 0. */
+  syncErrorCode?: number | null;
 }

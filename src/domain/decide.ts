@@ -1,5 +1,9 @@
-import { addDays, differenceInMilliseconds } from 'date-fns';
-import type { AlertPolicy } from '../config';
+import { addDays } from 'date-fns';
+import { expiredAlertDue, expiringSeverity, thresholdDue } from '../rules/expiryLadder';
+import { acknowledgeIncidents, type Incident, type IncidentRules } from '../rules/incidents';
+import { recordFailure, recordSuccess } from '../rules/monitorHealth';
+import { OccurrenceLedger, occurrenceId } from '../rules/occurrences';
+import type { ExpiryPolicy } from '../rules/policy';
 import type { AlertEvent, AlertKind, PreviousValues } from './alertEvent';
 import type { ApnsCertificate, ReadOutcome } from './certificate';
 import { daysRemaining, isExpired, type Severity } from './status';
@@ -17,21 +21,9 @@ export interface SeenCertificate {
   certificateSerialNumber: string | null;
 }
 
-/**
- * A condition a person must see through. Change alerts (topic, Apple ID, upload, removal) stay open
- * until acknowledged; `expired`, `monitor_failing` and `removed` also close by themselves when their
- * condition ends.
- */
-export interface Incident {
-  /** The id of the alert that opened it. */
-  id: string;
-  kind: AlertKind;
-  severity: Severity;
-  openedAt: string;
-  summary: string;
-  /** For `removed`: the topic whose return closes it. */
-  topicIdentifier: string | null;
-}
+export type { Incident } from '../rules/incidents';
+export { FAILURES_BEFORE_ALERT } from '../rules/monitorHealth';
+export { MAX_OPEN_INCIDENTS, worstIncidentSeverity } from '../rules/incidents';
 
 export interface AlertState {
   /**
@@ -73,19 +65,9 @@ export const INITIAL_STATE: AlertState = {
   removedAlerted: false,
 };
 
-export const FAILURES_BEFORE_ALERT = 2;
-/** Open incidents kept in the state; the alerts themselves stay in history. */
-export const MAX_OPEN_INCIDENTS = 25;
-const MAX_INCIDENT_SUMMARY = 600;
-
-function boundSummary(summary: string): string {
-  return summary.length <= MAX_INCIDENT_SUMMARY ? summary : `${summary.slice(0, MAX_INCIDENT_SUMMARY - 13)}…[truncated]`;
-}
-const HOUR_MS = 3_600_000;
-
 export interface DecisionContext {
   now: Date;
-  policy: AlertPolicy;
+  policy: ExpiryPolicy;
   tenant: string | null;
   /**
    * The epoch for a state that has none yet (a fresh random value from the caller; decisions stay
@@ -105,11 +87,11 @@ export interface Decision {
  * ids, so a retry is recognised as the same occurrence downstream.
  */
 export function alertId(kind: AlertKind, epoch: string, sequence: number): string {
-  return `apns-${kind}-${epoch}-${String(sequence).padStart(6, '0')}`;
+  return occurrenceId('apns', kind, epoch, sequence);
 }
 
 /** Kinds whose alert opens an incident, and whether only a person closes it. */
-const INCIDENT_KINDS: Partial<Record<AlertKind, 'ack' | 'condition'>> = {
+const INCIDENT_KINDS: IncidentRules = {
   topic_changed: 'ack',
   apple_id_changed: 'ack',
   upload_failed: 'ack',
@@ -122,21 +104,9 @@ export function opensIncident(kind: AlertKind): boolean {
   return INCIDENT_KINDS[kind] !== undefined;
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
-
-/** The most severe open incident's severity, or null when none is open. */
-export function worstIncidentSeverity(incidents: readonly Incident[]): Severity | null {
-  let worst: Severity | null = null;
-  for (const i of incidents) if (worst === null || SEVERITY_RANK[i.severity] > SEVERITY_RANK[worst]) worst = i.severity;
-  return worst;
-}
-
 /** Closes the open incidents a person acknowledged; unknown ids are returned, the state is untouched for them. */
 export function acknowledge(state: AlertState, ids: readonly string[] | 'all'): { next: AlertState; closed: Incident[]; unknown: string[] } {
-  const wanted = ids === 'all' ? null : new Set(ids);
-  const closed = state.incidents.filter((i) => wanted === null || wanted.has(i.id));
-  const unknown = wanted === null ? [] : [...wanted].filter((id) => !closed.some((i) => i.id === id));
-  return { next: { ...state, incidents: state.incidents.filter((i) => !closed.includes(i)) }, closed, unknown };
+  return acknowledgeIncidents(state, ids);
 }
 
 /** Upload status values are undocumented: any failure reason, or a status that says it failed, counts. */
@@ -156,14 +126,11 @@ function sameAppleId(a: string | null, b: string | null): boolean {
 export function decideAlerts(prev: AlertState, read: ReadOutcome, ctx: DecisionContext): Decision {
   const occurredAt = ctx.now.toISOString();
   const alerts: AlertEvent[] = [];
-  const epoch = prev.epoch ?? ctx.newEpoch ?? '00000000';
-  let sequence = prev.sequence;
-  let incidents = [...prev.incidents];
-  const closeIncidents = (kind: AlertKind, when: (i: Incident) => boolean = () => true) => {
-    incidents = incidents.filter((i) => i.kind !== kind || !when(i));
-  };
+  const ledger = new OccurrenceLedger('apns', prev, ctx.newEpoch, INCIDENT_KINDS);
   const base = (cert: ApnsCertificate | SeenCertificate | null) => ({
     subject: 'apns' as const,
+    subjectId: null,
+    subjectName: null,
     tenant: ctx.tenant,
     summary: '',
     occurredAt,
@@ -177,35 +144,30 @@ export function decideAlerts(prev: AlertState, read: ReadOutcome, ctx: DecisionC
     graceDaysRemaining: null,
     previous: null,
     error: null,
+    state: null,
+    lastSyncDateTime: null,
+    syncErrorCode: null,
   });
   const raise = (kind: AlertKind, severity: Severity, summary: string, cert: ApnsCertificate | SeenCertificate | null, extra: Partial<AlertEvent> = {}) => {
-    sequence += 1;
-    const id = alertId(kind, epoch, sequence);
+    const id = ledger.raise(kind, severity, summary, occurredAt, { topicIdentifier: cert?.topicIdentifier ?? null });
     alerts.push({ id, kind, severity, ...base(cert), summary, ...extra });
-    // An open incident of the same kind is the same problem still going on: it is not opened twice.
-    if (opensIncident(kind) && !incidents.some((i) => i.kind === kind && INCIDENT_KINDS[kind] === 'condition')) {
-      incidents.push({ id, kind, severity, openedAt: occurredAt, summary: boundSummary(summary), topicIdentifier: cert?.topicIdentifier ?? null });
-      // The state is one Table entity: a flapping condition nobody acknowledges must not outgrow it.
-      if (incidents.length > MAX_OPEN_INCIDENTS) incidents = incidents.slice(-MAX_OPEN_INCIDENTS);
-    }
   };
-  const finish = (next: AlertState): Decision => ({ alerts, next: { ...next, epoch, sequence, incidents } });
+  const finish = (next: AlertState): Decision => ({ alerts, next: { ...next, ...ledger.state } });
 
   if (read.kind === 'failed') {
-    const failures = prev.consecutiveFailures + 1;
-    const firstFailureAt = prev.firstFailureAt ?? occurredAt;
-    const alertNow = failures >= FAILURES_BEFORE_ALERT && !prev.failingAlerted;
-    if (alertNow) {
-      raise('monitor_failing', 'warning', text.monitorFailingSummary(ctx.tenant, failures, read.error), prev.seen, { error: read.error });
+    const failure = recordFailure(prev, occurredAt);
+    if (failure.alertFailing) {
+      raise('monitor_failing', 'warning', text.monitorFailingSummary(ctx.tenant, failure.failures, read.error), prev.seen, { error: read.error });
     }
-    return finish({ ...prev, consecutiveFailures: failures, firstFailureAt, failingAlerted: prev.failingAlerted || alertNow });
+    return finish({ ...prev, ...failure.next });
   }
 
-  const next: AlertState = { ...prev, consecutiveFailures: 0, firstFailureAt: null, failingAlerted: false };
-  if (prev.failingAlerted) {
+  const health = recordSuccess(prev);
+  const next: AlertState = { ...prev, ...health.next };
+  if (health.alertRecovered) {
     raise('monitor_recovered', 'info', text.monitorRecoveredSummary(ctx.tenant), prev.seen);
   }
-  closeIncidents('monitor_failing');
+  ledger.close('monitor_failing');
   if (read.kind === 'not_configured') {
     // A certificate that was there and is gone is the worst incident there is; a tenant that never
     // had one is simply not configured. Keep what was last seen, so its return (or a certificate
@@ -220,7 +182,7 @@ export function decideAlerts(prev: AlertState, read: ReadOutcome, ctx: DecisionC
   const cert = read.certificate;
   next.removedAlerted = false;
   // The certificate that went away is back: the removal is over.
-  closeIncidents('removed', (i) => i.topicIdentifier === cert.topicIdentifier);
+  ledger.close('removed', (i) => i.topicIdentifier === cert.topicIdentifier);
   const seen = prev.seen;
   if (seen !== null) {
     const previous: PreviousValues = {
@@ -255,8 +217,7 @@ export function decideAlerts(prev: AlertState, read: ReadOutcome, ctx: DecisionC
   };
 
   if (isExpired(cert.expirationDateTime, ctx.now)) {
-    const sinceLast = next.lastExpiredAlertAt === null ? Infinity : differenceInMilliseconds(ctx.now, new Date(next.lastExpiredAlertAt));
-    if (next.expiredAlerts === 0 || sinceLast >= ctx.policy.expiredRepeatHours * HOUR_MS) {
+    if (expiredAlertDue(next, ctx.now, ctx.policy)) {
       const graceEnds = addDays(new Date(cert.expirationDateTime), text.GRACE_DAYS).toISOString();
       const graceDays = daysRemaining(graceEnds, ctx.now);
       raise('expired', 'critical', text.expiredSummary(ctx.tenant, cert.expirationDateTime, graceEnds, graceDays, cert.appleIdentifier), cert, {
@@ -269,16 +230,14 @@ export function decideAlerts(prev: AlertState, read: ReadOutcome, ctx: DecisionC
     // Past expiry no threshold alert is due any more.
     next.alertedThresholdDays = 0;
   } else {
-    closeIncidents('expired');
+    ledger.close('expired');
     const days = daysRemaining(cert.expirationDateTime, ctx.now);
-    const crossed = ctx.policy.thresholdDays.filter((t) => days <= t);
-    const tightest = crossed.length === 0 ? null : Math.min(...crossed);
-    if (tightest !== null && (next.alertedThresholdDays === null || tightest < next.alertedThresholdDays)) {
-      const severity: Severity = days <= ctx.policy.criticalDays ? 'critical' : 'warning';
-      raise('expiring', severity, text.expiringSummary(ctx.tenant, days, cert.expirationDateTime, cert.appleIdentifier), cert, {
-        thresholdDays: tightest,
+    const due = thresholdDue(days, ctx.policy.thresholdDays, next.alertedThresholdDays);
+    if (due !== null) {
+      raise('expiring', expiringSeverity(days, ctx.policy), text.expiringSummary(ctx.tenant, days, cert.expirationDateTime, cert.appleIdentifier), cert, {
+        thresholdDays: due,
       });
-      next.alertedThresholdDays = tightest;
+      next.alertedThresholdDays = due;
     }
   }
 

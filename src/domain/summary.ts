@@ -1,3 +1,4 @@
+import { day, plural } from '../render/words';
 import type { PreviousValues } from './alertEvent';
 
 /** Human sentences for alerts. Pure text, so every channel and the CLI say the same thing. */
@@ -5,9 +6,7 @@ import type { PreviousValues } from './alertEvent';
 export const GRACE_DAYS = 30;
 const RENEW_ADVICE = 'Renew the existing certificate in Apple\'s Push Certificates Portal with the same Apple ID, then upload it in Intune; never create a new certificate.';
 
-export function day(iso: string | null): string {
-  return iso === null ? 'unknown date' : new Date(iso).toISOString().slice(0, 10);
-}
+export { day } from '../render/words';
 
 function who(tenant: string | null): string {
   return tenant === null ? 'The Apple MDM push certificate' : `The Apple MDM push certificate of ${tenant}`;
@@ -15,10 +14,6 @@ function who(tenant: string | null): string {
 
 function appleId(id: string | null): string {
   return id === null ? 'the Apple ID that created it' : `the Apple ID ${id}`;
-}
-
-function plural(n: number, unit: string): string {
-  return `${n} ${unit}${Math.abs(n) === 1 ? '' : 's'}`;
 }
 
 export function expiringSummary(tenant: string | null, days: number, expiry: string, apple: string | null): string {

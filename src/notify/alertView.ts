@@ -1,5 +1,6 @@
 import { APPLE_PUSH_PORTAL, intuneApplePushPage, type CloudName } from '../clouds';
 import type { AlertEvent } from '../domain/alertEvent';
+import { renewalAdvice, tokenHeadline } from '../render/tokenText';
 
 /**
  * What a person should see for an alert, independent of the channel: the Teams card and the email
@@ -44,6 +45,10 @@ export function zonedText(iso: string, timeZone: string): string {
 }
 
 function headline(e: AlertEvent): string {
+  if (e.subject !== 'apns') {
+    const token = tokenHeadline(e.kind, { subject: e.subject, name: e.subjectName ?? null }, { daysRemaining: e.daysRemaining, state: e.state ?? null });
+    return e.tenant === null ? token : `${e.tenant}: ${token}`;
+  }
   const expired = e.graceDaysRemaining !== null && e.graceDaysRemaining >= 0 ? `, ${days(e.graceDaysRemaining)} left to renew` : ', renewal no longer possible';
   const text: Record<AlertEvent['kind'], string> = {
     expiring: e.daysRemaining === 0 ? 'Apple push certificate expires in less than a day' : `Apple push certificate expires in ${days(e.daysRemaining ?? 0)}`,
@@ -53,6 +58,11 @@ function headline(e: AlertEvent): string {
     apple_id_changed: 'Apple ID of the push certificate changed',
     upload_failed: 'Apple push certificate upload failed',
     removed: 'Apple push certificate REMOVED from Intune',
+    // Token kinds: only tokens raise these (see above); listed so every kind has a headline.
+    token_invalid: 'Apple token not valid',
+    sync_failed: 'Apple token sync failed',
+    sync_stale: 'Apple token not synced',
+    sync_recovered: 'Apple token syncs again',
     monitor_failing: 'The APNs monitor cannot read the certificate',
     monitor_recovered: 'The APNs monitor reads the certificate again',
     test: 'APNs monitor test message',
@@ -67,6 +77,9 @@ function tone(e: AlertEvent): Tone {
 }
 
 function advice(e: AlertEvent): string | null {
+  if (e.subject !== 'apns') {
+    return e.kind === 'expiring' || e.kind === 'expired' || e.kind === 'token_invalid' ? renewalAdvice(e.subject, e.appleIdentifier) : null;
+  }
   const appleId = e.appleIdentifier ?? 'the Apple ID that created it';
   const renew = `Renew the existing certificate with the same Apple ID (${appleId}): sign in to Apple's Push Certificates Portal, choose Renew on this certificate, then upload the renewed file in Intune. Never create a new certificate: its topic changes and every device must re-enroll.`;
   switch (e.kind) {

@@ -22,6 +22,8 @@ export interface ScriptedResponse {
   body?: unknown;
   /** Close the connection without answering: a network failure. */
   drop?: boolean;
+  /** Never answer (until the double closes): a hung call, for deadlines. */
+  hang?: boolean;
 }
 
 export interface RecordedRequest {
@@ -52,6 +54,17 @@ export class GraphDouble {
   readonly sentMail: Array<{ from: string; mime: string | null; message: unknown }> = [];
   /** Wrap the entity in a `value` envelope, as some reference pages show it. */
   envelope = false;
+  /** VPP tokens served at /deviceAppManagement/vppTokens (v1.0 and beta), `token` secret included like Graph. */
+  vppTokens: Array<Record<string, unknown>> = [];
+  /** ADE tokens served at /beta/deviceManagement/depOnboardingSettings; v1.0 answers 400 like Graph. */
+  depOnboardingSettings: Array<Record<string, unknown>> = [];
+  /** One-off answers for the token collections, used before the data (any page). */
+  readonly vppTokensScript: ScriptedResponse[] = [];
+  readonly depOnboardingSettingsScript: ScriptedResponse[] = [];
+  /** Items per page of the token collections; more are offered through @odata.nextLink. */
+  collectionPageSize = 100;
+  /** Answer every property whatever $select says (a careless server), to prove the reader drops the secret. */
+  ignoreSelect = false;
   /** Scopes the token endpoint grants besides its own `<origin>/.default`. */
   readonly extraScopes = new Set<string>();
   private readonly tokens = new Set<string>();
@@ -113,6 +126,7 @@ export class GraphDouble {
       const next = script.shift();
       if (next === undefined) return false;
       if (next.drop === true) req.socket.destroy();
+      else if (next.hang === true) return true;
       else send(next.status, next.body, next.headers);
       return true;
     };
@@ -167,8 +181,97 @@ export class GraphDouble {
       this.sentMail.push({ from: decodeURIComponent(mail[1]!), mime: isMime ? Buffer.from(body, 'base64').toString('utf8') : null, message: isMime ? null : (JSON.parse(body) as unknown) });
       return send(202, undefined);
     }
+    const version = /^\/(v1\.0|beta)\//.exec(url.pathname)?.[1] ?? null;
+    if (req.method === 'GET' && graphPath === VPP_PATH && version !== null) {
+      if (scripted(this.vppTokensScript)) return;
+      return this.serveCollection(url, version, VPP_PATH, this.vppTokens, version === 'beta' ? VPP_FIELDS_BETA : VPP_FIELDS_V1, 'vppToken', send);
+    }
+    if (req.method === 'GET' && graphPath === ADE_PATH && version !== null) {
+      if (version !== 'beta') {
+        return send(400, { error: { code: 'BadRequest', message: "Resource not found for the segment 'depOnboardingSettings'." } });
+      }
+      if (scripted(this.depOnboardingSettingsScript)) return;
+      return this.serveCollection(url, version, ADE_PATH, this.depOnboardingSettings, ADE_FIELDS, 'depOnboardingSetting', send);
+    }
     return send(404, { error: { code: 'UnknownPath', message: `no route for ${req.method} ${url.pathname}` } });
   }
+
+  /** A collection page as Graph serves it: $select honoured (unknown properties are a 400), paged by $skiptoken. */
+  private serveCollection(
+    url: URL,
+    version: string,
+    path: string,
+    items: ReadonlyArray<Record<string, unknown>>,
+    known: ReadonlySet<string>,
+    type: string,
+    send: (status: number, payload: unknown) => void,
+  ): void {
+    const selectParam = url.searchParams.get('$select');
+    const select = selectParam === null ? undefined : selectParam.split(',');
+    const unknown = select?.find((f) => !known.has(f));
+    if (unknown !== undefined) {
+      return send(400, { error: { code: 'BadRequest', message: `Could not find a property named '${unknown}' on type 'microsoft.graph.${type}'.` } });
+    }
+    const skip = Number(/^page-(\d+)$/.exec(url.searchParams.get('$skiptoken') ?? '')?.[1] ?? '0');
+    const page = items.slice(skip, skip + this.collectionPageSize);
+    const value = page.map((item) => Object.fromEntries(Object.entries(item).filter(([k]) => this.ignoreSelect || select === undefined || select.includes(k))));
+    const body: Record<string, unknown> = { '@odata.context': `${this.origin}/${version}/$metadata#${path.slice(1)}`, value };
+    if (skip + this.collectionPageSize < items.length) {
+      const query = [...(selectParam === null ? [] : [`$select=${selectParam}`]), `$skiptoken=page-${skip + this.collectionPageSize}`].join('&');
+      body['@odata.nextLink'] = `${this.origin}/${version}${path}?${query}`;
+    }
+    return send(200, body);
+  }
+}
+
+const VPP_PATH = '/deviceAppManagement/vppTokens';
+const ADE_PATH = '/deviceManagement/depOnboardingSettings';
+const VPP_FIELDS_V1 = new Set(['id', 'organizationName', 'vppTokenAccountType', 'appleId', 'expirationDateTime', 'lastSyncDateTime', 'token', 'lastModifiedDateTime', 'state', 'lastSyncStatus', 'automaticallyUpdateApps', 'countryOrRegion']);
+const VPP_FIELDS_BETA = new Set([...VPP_FIELDS_V1, 'displayName', 'locationName', 'dataSharingConsentGranted', 'claimTokenManagementFromExternalMdm', 'roleScopeTagIds', 'tokenActionResults']);
+const ADE_FIELDS = new Set(['id', 'appleIdentifier', 'tokenExpirationDateTime', 'lastModifiedDateTime', 'lastSuccessfulSyncDateTime', 'lastSyncTriggeredDateTime', 'shareTokenWithSchoolDataSyncService', 'lastSyncErrorCode', 'tokenType', 'tokenName', 'syncedDeviceCount', 'dataSharingConsentGranted', 'roleScopeTagIds']);
+
+/** The VPP secret the double serves: tests scan every output for it. */
+export const VPP_TOKEN_SECRET_PREFIX = 'VPP-SECRET-eyJleHBEYXRlIjoi';
+
+/** A Graph-shaped VPP token with sensible defaults, its secret `token` included as Graph has it. */
+export function vppToken(id: string, expirationDateTime: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    '@odata.type': '#microsoft.graph.vppToken',
+    id,
+    organizationName: 'Contoso Ltd',
+    vppTokenAccountType: 'business',
+    appleId: 'vpp-admin@contoso.com',
+    expirationDateTime,
+    lastSyncDateTime: '2026-12-26T06:00:00Z',
+    token: `${VPP_TOKEN_SECRET_PREFIX}${id}`,
+    lastModifiedDateTime: '2026-01-10T09:00:00Z',
+    state: 'valid',
+    lastSyncStatus: 'completed',
+    automaticallyUpdateApps: true,
+    countryOrRegion: 'us',
+    ...overrides,
+  };
+}
+
+/** A Graph-shaped ADE token (depOnboardingSetting) with sensible defaults. */
+export function adeToken(id: string, tokenExpirationDateTime: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    '@odata.type': '#microsoft.graph.depOnboardingSetting',
+    id,
+    appleIdentifier: 'ade-admin@contoso.com',
+    tokenExpirationDateTime,
+    lastModifiedDateTime: '2026-01-10T09:00:00Z',
+    lastSuccessfulSyncDateTime: '2026-12-26T06:00:00Z',
+    lastSyncTriggeredDateTime: '2026-12-26T06:00:00Z',
+    shareTokenWithSchoolDataSyncService: false,
+    lastSyncErrorCode: 0,
+    tokenType: 'dep',
+    tokenName: `ADE token ${id}`,
+    syncedDeviceCount: 42,
+    dataSharingConsentGranted: true,
+    roleScopeTagIds: ['0'],
+    ...overrides,
+  };
 }
 
 /** A Graph-shaped certificate with sensible defaults. */

@@ -4,9 +4,10 @@ import { describe, expect, test } from 'vitest';
 import { ALERT_KINDS } from '../../src/domain/alertEvent';
 import { validateAlertEvent } from '../../src/domain/validateEvent';
 import { sampleEvents } from '../support/sampleEvents';
+import { tokenSampleEvents } from '../support/tokenSampleEvents';
 
 describe('the alert event schema', () => {
-  const events = sampleEvents();
+  const events = [...sampleEvents(), ...tokenSampleEvents()];
 
   test('every kind the monitor raises validates', () => {
     expect(new Set(events.map((e) => e.kind))).toEqual(new Set(ALERT_KINDS));
@@ -42,5 +43,34 @@ describe('the alert event schema', () => {
     const { id, kind, severity, subject, tenant, summary, occurredAt, thresholdDays, daysRemaining, expirationDateTime, appleIdentifier, topicIdentifier } = good;
     const r = validateAlertEvent({ id, kind, severity, subject, tenant, summary, occurredAt, thresholdDays, daysRemaining, expirationDateTime, appleIdentifier, topicIdentifier });
     expect(r.ok && r.event.previous === null && r.event.graceEndsDateTime === null).toBe(true);
+  });
+});
+
+describe('token events in the schema', () => {
+  test('every token event carries its subject, id and name; the push certificate has none', () => {
+    const tokens = tokenSampleEvents();
+    expect(new Set(tokens.map((e) => e.kind))).toEqual(new Set(['sync_failed', 'token_invalid', 'sync_recovered', 'expiring', 'removed', 'sync_stale']));
+    for (const e of tokens) {
+      expect(['vpp_token', 'ade_token']).toContain(e.subject);
+      expect(e.subjectId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(e.subjectName).not.toBeNull();
+    }
+    expect(sampleEvents().filter((e) => e.kind !== 'test').every((e) => e.subjectId === null && e.subjectName === null)).toBe(true);
+  });
+
+  test('an old consumer\'s event without the token fields still validates', () => {
+    const { subjectId: _a, subjectName: _b, state: _c, lastSyncDateTime: _d, syncErrorCode: _e, ...old } = sampleEvents()[0]!;
+    expect(validateAlertEvent(JSON.parse(JSON.stringify(old))).ok).toBe(true);
+  });
+
+  test.each([
+    [{ subject: 'vpp_tokens' }, 'subject', 'must be one of'],
+    [{ syncErrorCode: '7' }, 'syncErrorCode', 'must be integer or null'],
+    [{ lastSyncDateTime: 'yesterday' }, 'lastSyncDateTime', 'ISO 8601'],
+    [{ subjectId: 'x'.repeat(1025) }, 'subjectId', 'at most'],
+  ])('names the wrong token field: %#', (change, field, problem) => {
+    const r = validateAlertEvent(JSON.parse(JSON.stringify({ ...tokenSampleEvents()[0]!, ...change })));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect([r.field, r.problem]).toEqual([field, expect.stringContaining(problem)]);
   });
 });
