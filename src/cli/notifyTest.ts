@@ -30,6 +30,11 @@ export function testEvent(tenant: string | null, now: Date): AlertEvent {
     graceDaysRemaining: null,
     previous: null,
     error: null,
+    subjectId: null,
+    subjectName: null,
+    state: null,
+    lastSyncDateTime: null,
+    syncErrorCode: null,
   };
 }
 

@@ -43,9 +43,9 @@ export interface AlertEvent {
   severity: Severity;
   subject: SubjectKind;
   /** The Graph id of the token; null for the push certificate (there is one per tenant). */
-  subjectId?: string | null;
+  subjectId: string | null;
   /** A name for people; names need not be unique, ids are. */
-  subjectName?: string | null;
+  subjectName: string | null;
   tenant: string | null;
   summary: string;
   occurredAt: string;
@@ -60,9 +60,9 @@ export interface AlertEvent {
   previous: PreviousValues | null;
   error: string | null;
   /** VPP: the token's state as Graph reports it (valid, expired, invalid, assignedToExternalMDM, …). */
-  state?: string | null;
+  state: string | null;
   /** VPP: the last sync; ADE: the last successful sync. */
-  lastSyncDateTime?: string | null;
+  lastSyncDateTime: string | null;
   /** ADE: lastSyncErrorCode when it is not 0. */
-  syncErrorCode?: number | null;
+  syncErrorCode: number | null;
 }

@@ -46,6 +46,11 @@ describe('absent nullable fields mean null', () => {
         graceDaysRemaining: null,
         previous: null,
         error: null,
+        subjectId: null,
+        subjectName: null,
+        state: null,
+        lastSyncDateTime: null,
+        syncErrorCode: null,
       },
     });
     for (const name of ['id', 'kind', 'severity', 'subject', 'summary', 'occurredAt']) {
