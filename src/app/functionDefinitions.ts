@@ -2,6 +2,7 @@ import type { HttpHandler, HttpMethod, TimerHandler } from '@azure/functions';
 import { ConfigError } from '../config';
 import { makeCheckTimerHandler } from './checkHandler';
 import { makeNotifyHandler } from './notifyHandler';
+import { makeSignedNotifyHandler } from './signedNotifyHandler';
 import { makeStatusHandlers } from './statusHandlers';
 import { sharedRuntime, type Runtime } from './runtime';
 
@@ -69,6 +70,8 @@ export function defineFunctions(runtime: () => Runtime = sharedRuntime, now: () 
   return {
     http: [
       { name: 'notify', route: 'notify', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(makeNotifyHandler(runtime)) },
+      // Anonymous to the host: the handler verifies a Standard Webhooks signature (NOTIFY_SIGNING_SECRET).
+      { name: 'notifySigned', route: 'notify/signed', methods: ANY_METHOD, authLevel: 'anonymous', handler: reportSettingErrors(makeSignedNotifyHandler(runtime, now)) },
       { name: 'status', route: 'status', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.status) },
       { name: 'history', route: 'history', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.history) },
       { name: 'dashboard', route: 'dashboard', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.dashboard) },
