@@ -56,7 +56,8 @@ export const SETTINGS = [
   // github: X-Signature-256 only; standard: Standard Webhooks headers only; both (default).
   s('WEBHOOK_SIGNATURE', 'app', 'both'),
   s('NOTIFY_URL', 'app'),
-  s('NOTIFY_KEY', 'app', null, true),
+  // For a NOTIFY_URL of your own; the deployment signs with NOTIFY_SIGNING_SECRET instead of a key.
+  s('NOTIFY_KEY', 'local', null, true),
   // Signs the check's posts to /api/notify/signed; the deployment generates it (Key Vault).
   s('NOTIFY_SIGNING_SECRET', 'app', null, true),
   s('WEBSITE_HOSTNAME', 'platform'),

@@ -16,8 +16,8 @@ test('a bad setting is one log line in Azure: HTTP 500 without the value, the ti
     const lines: string[] = [];
     // A request each function accepts, so it gets as far as needing the settings.
     const request =
-      fn.name === 'notify'
-        ? new HttpRequest({ method: 'POST', url: 'http://127.0.0.1/api/notify', body: { string: JSON.stringify(sampleEvents()[0]) } })
+      fn.name === 'notify' || fn.name === 'notifySigned'
+        ? new HttpRequest({ method: 'POST', url: `http://127.0.0.1/api/${fn.route}`, body: { string: JSON.stringify(sampleEvents()[0]) } })
         : new HttpRequest({ method: 'GET', url: `http://127.0.0.1/api/${fn.route}` });
     const res = await fn.handler(request, context(lines));
     expect(res).toMatchObject({ status: 500, jsonBody: { error: 'the monitor is misconfigured: see the function log' } });
