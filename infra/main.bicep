@@ -61,7 +61,7 @@ param emailFrom string = ''
 
 @description('How Mail.Send is scoped to EMAIL_FROM: "entra" grants it here (restrict it with an Exchange application access policy, docs/deploy.md); "exchangeRbac" grants nothing here, for Exchange RBAC for Applications.')
 @allowed(['entra', 'exchangeRbac'])
-param mailSendScope string = 'entra'
+param mailSendScope string = 'exchangeRbac'
 
 @description('Comma-separated recipients of alert mail.')
 param emailTo string = ''

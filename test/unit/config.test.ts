@@ -77,7 +77,7 @@ describe('good values', () => {
     expect(c.tenantName).toBe('Contoso');
     expect(c.policy).toEqual({ thresholdDays: [45, 10], warningDays: 45, criticalDays: 10, expiredRepeatHours: 12 });
     expect(c.graphApiVersion).toBe('beta');
-    expect(c.webhook).toEqual({ url: 'https://hooks.example.test/apns?token=abc', secret: 'a-long-enough-secret' });
+    expect(c.webhook).toEqual({ url: 'https://hooks.example.test/apns?token=abc', secret: 'a-long-enough-secret', signature: 'both' });
     expect(c.credential).toEqual({ kind: 'clientSecret', tenantId: 't', clientId: 'c', clientSecret: 's3cr3t-value' });
   });
 });
