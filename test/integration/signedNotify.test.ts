@@ -145,3 +145,30 @@ describe('the webhook channel offers the same scheme', () => {
     expect(() => loadConfig({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', WEBHOOK_URL: hook.url('/hook'), WEBHOOK_SECRET: secret, WEBHOOK_SIGNATURE: 'hmac' })).toThrow(/^Invalid setting WEBHOOK_SIGNATURE="hmac": expected github, standard or both$/);
   });
 });
+
+describe('fuzz: /api/notify/signed never answers 5xx', () => {
+  test('random methods, headers and bodies, some validly signed', async () => {
+    const { HttpRequest, InvocationContext } = await import('@azure/functions');
+    const { makeSignedNotifyHandler } = await import('../../src/app/signedNotifyHandler');
+    const { signedHeaders } = await import('../../src/notify/standardWebhooks');
+    const runtime = testRuntime(receiverEnv());
+    const handler = makeSignedNotifyHandler(() => runtime);
+    let seed = 42;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const pieces = ['{', '}', '"id"', ':', '"x"', ',', '[', ']', 'null', '\u0000', '\ud800', '"kind":"expiring"', ' ', '1e999', '"'];
+    const valid = JSON.stringify(sampleEvents()[0]);
+    for (let i = 0; i < 150; i++) {
+      const body = rand(4) === 0 ? valid.slice(0, rand(valid.length)) : Array.from({ length: rand(20) }, () => pieces[rand(pieces.length)]).join('');
+      const method = ['POST', 'POST', 'GET', 'PUT', 'DELETE'][rand(5)]!;
+      const headers: Record<string, string> =
+        rand(2) === 0
+          ? { ...signedHeaders(SIGNING_SECRET, body) }
+          : { 'webhook-id': pieces[rand(pieces.length)]!.replace(/[\u0000\ud800]/g, ''), 'webhook-timestamp': String(rand(2 ** 31)), 'webhook-signature': `v1,${'A'.repeat(rand(60))}` };
+      if (rand(5) === 0) headers['content-length'] = String(rand(10_000_000));
+      const request = new HttpRequest({ method, url: 'http://127.0.0.1/api/notify/signed', headers, ...(method === 'GET' ? {} : { body: { string: body } }) });
+      const context = new InvocationContext({ invocationId: 'fuzz', functionName: 'notifySigned', logHandler: () => undefined });
+      const res = await handler(request, context);
+      expect(res.status ?? 200, `${method} ${JSON.stringify(headers)} ${JSON.stringify(body)}`).toBeLessThan(500);
+    }
+  });
+});
