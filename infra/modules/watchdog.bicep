@@ -47,7 +47,7 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2022-04-01' = {
 // window. None → the monitor has been silent too long → alert.
 var query = '''
 let silence = {SILENCE}h;
-let deployedAt = datetime({DEPLOYED_AT});
+let deployedAt = todatetime("{DEPLOYED_AT}");
 union
   (traces
     | where timestamp > ago(silence)
