@@ -269,3 +269,26 @@ describe('watcher of the watcher', () => {
     expect(host.logging.applicationInsights.samplingSettings.excludedTypes.split(';')).toContain('Trace');
   });
 });
+
+describe('the deployed package', () => {
+  test('azure.yaml deploys the prebuilt package that npm run package makes', () => {
+    const azure = read('azure.yaml');
+    expect(azure).toMatch(/^\s+host: function$/m);
+    expect(azure).toMatch(/^\s+dist: build\/package$/m);
+    expect(azure).toMatch(/^\s+remoteBuild: false$/m);
+    expect(azure).toContain('run: npm run package');
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['package']).toBe('node scripts/package.cjs');
+    const script = read('scripts/package.cjs');
+    expect(script).toContain("path.join(out, 'package')");
+    expect(script).toContain("'--omit=dev'");
+    expect(script).toContain('15 * 1024 * 1024');
+  });
+
+  test('.funcignore keeps node_modules (a prebuilt package) and drops nothing inside it', () => {
+    const patterns = read('.funcignore').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    expect(patterns.some((p) => /node_modules/.test(p))).toBe(false);
+    // Unanchored names would also match directories inside dependencies.
+    for (const p of patterns) expect(p.startsWith('/') || p === '*.map', p).toBe(true);
+  });
+});
