@@ -321,7 +321,7 @@ export function loadConfig(env: Env): MonitorConfig {
 
 /** Values that must never appear in a log line, an error or history. */
 export function secretsOf(config: MonitorConfig, env: Env): string[] {
-  const secrets = [value(env, 'AZURE_CLIENT_SECRET'), config.webhook?.url, config.webhook?.secret, config.teams?.url, config.notify?.key ?? undefined, config.notify?.signingSecret ?? undefined];
+  const secrets = [value(env, 'AZURE_CLIENT_SECRET'), config.webhook?.url, config.webhook?.secret, config.teams?.url, config.notify?.key ?? undefined, config.notify?.signingSecret ?? undefined, config.notifySigningSecret ?? undefined];
   if (config.storage.kind === 'connectionString') {
     const key = /AccountKey=([^;]+)/i.exec(config.storage.connectionString)?.[1];
     const sas = /SharedAccessSignature=([^;]+)/i.exec(config.storage.connectionString)?.[1];
