@@ -1,5 +1,5 @@
 // apns-expiry-monitor: one deployment per Intune tenant.
-// A Flex Consumption Function App (Node 20, Linux) with a system-assigned managed identity, storage
+// A Flex Consumption Function App (Node 22, Linux) with a system-assigned managed identity, storage
 // used through that identity only, Application Insights without local auth, and channel secrets in a
 // Key Vault (RBAC) read through Key Vault references. No secret value is written in this file.
 targetScope = 'subscription'
@@ -61,7 +61,7 @@ param emailFrom string = ''
 
 @description('How Mail.Send is scoped to EMAIL_FROM: "entra" grants it here (restrict it with an Exchange application access policy, docs/deploy.md); "exchangeRbac" grants nothing here, for Exchange RBAC for Applications.')
 @allowed(['entra', 'exchangeRbac'])
-param mailSendScope string = 'entra'
+param mailSendScope string = 'exchangeRbac'
 
 @description('Comma-separated recipients of alert mail.')
 param emailTo string = ''
@@ -78,8 +78,19 @@ param webhookUrl string = ''
 param webhookSecret string = ''
 
 @secure()
-@description('Key the timer sends to its own notify function. Generated per deployment unless given.')
-param notifyKey string = newGuid()
+@description('Secret the timer signs its posts to its own notify function with (Standard Webhooks, /api/notify/signed). Generated per deployment unless given; only Key Vault holds it. No function key is read or set during deployment.')
+param notifySigningSecret string = newGuid()
+
+@description('Longest gap between two runs of checkSchedule, in hours (6 for the default schedule). The watchdog alert fires after 2 × this + 1 h without a successful check.')
+@minValue(1)
+param checkMaxGapHours int = 6
+
+@description('Who is emailed when no successful check has been recorded for too long (the watcher of the watcher). Empty: no alert rule (see the output WATCHDOG_WARNING).')
+param alertEmail string = ''
+
+@description('Webhook signature headers: github (X-Signature-256), standard (Standard Webhooks) or both.')
+@allowed(['github', 'standard', 'both'])
+param webhookSignature string = 'both'
 
 var tags = { 'azd-env-name': environmentName, app: 'apns-expiry-monitor' }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
@@ -98,6 +109,7 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     deploymentContainerName: 'app-package-${take(token, 12)}'
+    tableNames: [for role in ['State', 'History', 'Deliveries']: '${tablePrefix}${role}']
   }
 }
 
@@ -123,7 +135,7 @@ module vault 'modules/keyvault.bicep' = {
       'teams-webhook-url': teamsWebhookUrl
       'webhook-url': webhookUrl
       'webhook-secret': webhookSecret
-      'notify-key': notifyKey
+      'notify-signing-secret': notifySigningSecret
       'intune-client-secret': intuneClientSecret
     }
   }
@@ -158,9 +170,12 @@ var monitorSettings = {
   DISPLAY_TIMEZONE: displayTimeZone
   WEBHOOK_URL: webhookUrlRef
   WEBHOOK_SECRET: webhookSecretRef
-  // Empty: the check posts to this app's own https://$WEBSITE_HOSTNAME/api/notify.
+  WEBHOOK_SIGNATURE: webhookSignature
+  // Empty: the check posts to this app's own https://$WEBSITE_HOSTNAME/api/notify/signed, signed with
+  // NOTIFY_SIGNING_SECRET. No function key is needed, so nothing reads or sets host keys while the
+  // host may not be up yet (azure-functions-host#11379). Other senders use /api/notify with a key.
   NOTIFY_URL: ''
-  NOTIFY_KEY: '@Microsoft.KeyVault(${kvRef};SecretName=notify-key)'
+  NOTIFY_SIGNING_SECRET: '@Microsoft.KeyVault(${kvRef};SecretName=notify-signing-secret)'
 }
 
 module functionApp 'modules/functionapp.bicep' = {
@@ -176,8 +191,22 @@ module functionApp 'modules/functionapp.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     keyVaultName: vault.outputs.name
     monitorSettings: monitorSettings
-    notifyKey: notifyKey
   }
+}
+
+module watchdog 'modules/watchdog.bicep' = if (!empty(alertEmail)) {
+  name: 'watchdog'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    actionGroupName: 'ag-apns-${token}'
+    ruleName: 'alert-apns-no-check-${token}'
+    alertEmail: alertEmail
+    checkMaxGapHours: checkMaxGapHours
+  }
+  dependsOn: [functionApp]
 }
 
 module graphPermissions 'modules/graph-permissions.bicep' = if (grantGraphPermissions && empty(intuneClientId)) {
@@ -195,3 +224,4 @@ output AZURE_FUNCTION_NAME string = functionApp.outputs.name
 output FUNCTION_APP_URL string = functionApp.outputs.url
 output FUNCTION_APP_PRINCIPAL_ID string = functionApp.outputs.principalId
 output KEY_VAULT_NAME string = vault.outputs.name
+output WATCHDOG_WARNING string = empty(alertEmail) ? 'No alertEmail: nobody is told if the monitor stops running. Set ALERT_EMAIL (azd env set ALERT_EMAIL you@example.com) and provision again.' : ''

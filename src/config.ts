@@ -38,9 +38,13 @@ export type GraphCredentialConfig =
   | { kind: 'clientCertificate'; tenantId: string; clientId: string; certificatePath: string }
   | { kind: 'default'; managedIdentityClientId: string | null };
 
+/** Which signature headers the webhook channel sends: GitHub-style, Standard Webhooks, or both. */
+export type WebhookSignatureScheme = 'github' | 'standard' | 'both';
+
 export interface WebhookConfig {
   url: string;
   secret: string;
+  signature: WebhookSignatureScheme;
 }
 
 export interface TeamsConfig {
@@ -57,6 +61,8 @@ export interface EmailConfig {
 export interface NotifyEndpointConfig {
   url: string;
   key: string | null;
+  /** Signs each post (Standard Webhooks) for the notify function's anonymous signed route. */
+  signingSecret: string | null;
 }
 
 export interface AlertPolicy {
@@ -86,6 +92,8 @@ export interface MonitorConfig {
   /** IANA time zone in which alerts also show the expiry, e.g. Europe/Berlin. */
   displayTimeZone: string | null;
   notify: NotifyEndpointConfig | null;
+  /** The secret the notify function's signed route verifies (NOTIFY_SIGNING_SECRET); null: route refuses all. */
+  notifySigningSecret: string | null;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -164,6 +172,10 @@ function parseStorage(env: Env, cloud: CloudName): StorageConfig {
     }
     return { kind: 'connectionString', connectionString };
   }
+  const credential = value(env, 'AzureWebJobsStorage__credential');
+  if (credential !== undefined && credential.toLowerCase() !== 'managedidentity') {
+    throw new ConfigError('AzureWebJobsStorage__credential', 'managedidentity (the only identity the monitor uses for storage)', credential);
+  }
   const managedIdentityClientId = value(env, 'AzureWebJobsStorage__clientId') ?? null;
   const tableServiceUri = httpsUrl(env, 'AzureWebJobsStorage__tableServiceUri', false);
   if (tableServiceUri !== undefined) return { kind: 'identity', tableServiceUri, managedIdentityClientId };
@@ -229,10 +241,19 @@ function parseNotify(env: Env): NotifyEndpointConfig | null {
   const url = httpsUrl(env, 'NOTIFY_URL', false) ?? (host === undefined ? undefined : `https://${host}/api/notify`);
   if (url === undefined) return null;
   const key = value(env, 'NOTIFY_KEY') ?? null;
-  if (key === null && raw === undefined) {
-    throw new ConfigError('NOTIFY_KEY', `the notify function's key (sent as x-functions-key to ${url}), or NOTIFY_URL=inprocess`);
+  const signingSecret = value(env, 'NOTIFY_SIGNING_SECRET') ?? null;
+  if (signingSecret !== null && signingSecret.length < 16) {
+    throw new ConfigError('NOTIFY_SIGNING_SECRET', 'a signing secret of at least 16 characters');
   }
-  return { url, key };
+  if (key === null && signingSecret === null && raw === undefined) {
+    throw new ConfigError(
+      'NOTIFY_SIGNING_SECRET',
+      `the secret that signs posts to ${url.replace(/\/notify$/, '/notify/signed')} (or NOTIFY_KEY, the notify function's key), or NOTIFY_URL=inprocess`,
+    );
+  }
+  // The deployment's own notify URL: signed posts go to the anonymous route that verifies them.
+  const signedUrl = signingSecret !== null && raw === undefined ? `${url}/signed` : url;
+  return { url: signedUrl, key, signingSecret };
 }
 
 function parseCredential(env: Env): GraphCredentialConfig {
@@ -317,7 +338,9 @@ export function loadConfig(env: Env): MonitorConfig {
     if (webhookSecret === undefined || webhookSecret.length < 16) {
       throw new ConfigError('WEBHOOK_SECRET', 'a signing secret of at least 16 characters when WEBHOOK_URL is set');
     }
-    webhook = { url: webhookUrl, secret: webhookSecret };
+    const scheme = (value(env, 'WEBHOOK_SIGNATURE') ?? defaultOf('WEBHOOK_SIGNATURE')).toLowerCase();
+    if (scheme !== 'github' && scheme !== 'standard' && scheme !== 'both') throw new ConfigError('WEBHOOK_SIGNATURE', 'github, standard or both', scheme);
+    webhook = { url: webhookUrl, secret: webhookSecret, signature: scheme };
   }
 
   const teamsUrl = httpsUrl(env, 'TEAMS_WEBHOOK_URL', true);
@@ -339,12 +362,13 @@ export function loadConfig(env: Env): MonitorConfig {
     email: parseEmail(env),
     displayTimeZone: parseTimeZone(env),
     notify: parseNotify(env),
+    notifySigningSecret: value(env, 'NOTIFY_SIGNING_SECRET') ?? null,
   };
 }
 
 /** Values that must never appear in a log line, an error or history. */
 export function secretsOf(config: MonitorConfig, env: Env): string[] {
-  const secrets = [value(env, 'AZURE_CLIENT_SECRET'), config.webhook?.url, config.webhook?.secret, config.teams?.url, config.notify?.key ?? undefined];
+  const secrets = [value(env, 'AZURE_CLIENT_SECRET'), config.webhook?.url, config.webhook?.secret, config.teams?.url, config.notify?.key ?? undefined, config.notify?.signingSecret ?? undefined, config.notifySigningSecret ?? undefined];
   if (config.storage.kind === 'connectionString') {
     const key = /AccountKey=([^;]+)/i.exec(config.storage.connectionString)?.[1];
     const sas = /SharedAccessSignature=([^;]+)/i.exec(config.storage.connectionString)?.[1];

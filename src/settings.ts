@@ -37,6 +37,8 @@ export const SETTINGS = [
   s('AzureWebJobsStorage', 'local'),
   s('AzureWebJobsStorage__accountName', 'app'),
   s('AzureWebJobsStorage__tableServiceUri', 'app'),
+  // Identity-based storage uses the managed identity, as the host does; never Graph's credential.
+  s('AzureWebJobsStorage__credential', 'app'),
   s('AzureWebJobsStorage__clientId', 'local'),
   s('TABLE_PREFIX', 'app', 'ApnsMonitor'),
   s('TENANT_NAME', 'app'),
@@ -51,8 +53,13 @@ export const SETTINGS = [
   s('DISPLAY_TIMEZONE', 'app'),
   s('WEBHOOK_URL', 'app', null, true),
   s('WEBHOOK_SECRET', 'app', null, true),
+  // github: X-Signature-256 only; standard: Standard Webhooks headers only; both (default).
+  s('WEBHOOK_SIGNATURE', 'app', 'both'),
   s('NOTIFY_URL', 'app'),
-  s('NOTIFY_KEY', 'app', null, true),
+  // For a NOTIFY_URL of your own; the deployment signs with NOTIFY_SIGNING_SECRET instead of a key.
+  s('NOTIFY_KEY', 'local', null, true),
+  // Signs the check's posts to /api/notify/signed; the deployment generates it (Key Vault).
+  s('NOTIFY_SIGNING_SECRET', 'app', null, true),
   s('WEBSITE_HOSTNAME', 'platform'),
 ] as const satisfies readonly SettingSpec[];
 

@@ -10,9 +10,8 @@ param applicationInsightsName string
 param keyVaultName string
 @description('Every setting the monitor reads, from main.bicep.')
 param monitorSettings object
-@secure()
-@description('The key the timer sends to its own notify function (Key Vault holds the same value).')
-param notifyKey string
+@description('Node.js major version of the Flex Consumption runtime (test/unit/infraTemplates.test.ts holds it to package.json engines and .ci/run).')
+param nodeVersion string = '22'
 param maximumInstanceCount int = 40
 param instanceMemoryMB int = 2048
 
@@ -70,7 +69,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
       }
-      runtime: { name: 'node', version: '20' }
+      runtime: { name: 'node', version: nodeVersion }
     }
   }
 }
@@ -121,7 +120,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
   properties: union(monitorSettings, {
-    // Identity-based host storage; explicit endpoints also hold in national clouds.
+    // Identity-based host storage through the system-assigned identity (no __clientId); the monitor's
+    // Table client uses exactly this credential. Explicit endpoints also hold in national clouds.
+    AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__accountName: storage.name
     AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
     AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
@@ -130,16 +131,6 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
   })
   dependsOn: [blobOwner, tableContributor, metricsPublisher, secretsUser]
-}
-
-// The function key the timer sends to its own notify function, the same value Key Vault holds.
-resource notifyKey 'Microsoft.Web/sites/host/functionKeys@2022-09-01' = {
-  name: '${site.name}/default/apnsmonitor'
-  properties: {
-    name: 'apnsmonitor'
-    value: notifyKey
-  }
-  dependsOn: [appSettings]
 }
 
 output name string = site.name

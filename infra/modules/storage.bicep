@@ -4,6 +4,9 @@ param location string
 param tags object
 param deploymentContainerName string
 
+@description('The monitor\'s tables (TABLE_PREFIX + State, History, Deliveries); the app also creates them when missing.')
+param tableNames array
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
   location: location
@@ -31,6 +34,18 @@ resource deployment 'Microsoft.Storage/storageAccounts/blobServices/containers@2
   parent: blobs
   name: deploymentContainerName
 }
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [
+  for table in tableNames: {
+    parent: tableService
+    name: table
+  }
+]
 
 output name string = storage.name
 output deploymentContainerName string = deployment.name

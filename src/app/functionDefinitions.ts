@@ -3,6 +3,7 @@ import { ConfigError } from '../config';
 import { makeAckHandler } from './ackHandler';
 import { makeCheckTimerHandler } from './checkHandler';
 import { makeNotifyHandler } from './notifyHandler';
+import { makeSignedNotifyHandler } from './signedNotifyHandler';
 import { makeStatusHandlers } from './statusHandlers';
 import { sharedRuntime, type Runtime } from './runtime';
 
@@ -71,6 +72,8 @@ export function defineFunctions(runtime: () => Runtime = sharedRuntime, now: () 
     http: [
       { name: 'notify', route: 'notify', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(makeNotifyHandler(runtime)) },
       { name: 'ack', route: 'ack', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(makeAckHandler(runtime, now)) },
+      // Anonymous to the host: the handler verifies a Standard Webhooks signature (NOTIFY_SIGNING_SECRET).
+      { name: 'notifySigned', route: 'notify/signed', methods: ANY_METHOD, authLevel: 'anonymous', handler: reportSettingErrors(makeSignedNotifyHandler(runtime, now)) },
       { name: 'status', route: 'status', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.status) },
       { name: 'history', route: 'history', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.history) },
       { name: 'dashboard', route: 'dashboard', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.dashboard) },

@@ -13,7 +13,7 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 }
 
 /** Reads at most `limit` bytes; null when the body is larger (without reading the rest). */
-async function readLimited(request: HttpRequest, limit: number): Promise<Buffer | null> {
+export async function readLimited(request: HttpRequest, limit: number): Promise<Buffer | null> {
   if (request.body === null) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

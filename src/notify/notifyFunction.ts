@@ -1,6 +1,7 @@
 import type { NotifyEndpointConfig } from '../config';
 import type { AlertEvent } from '../domain/alertEvent';
 import { classifyResponse, DELIVERY_TIMEOUT_MS, fingerprint } from './httpDelivery';
+import { signedHeaders } from './standardWebhooks';
 import type { DeliveryOutcome, Notifier } from './notifier';
 
 /** What the notify function answers (see src/app/notifyHandler.ts). */
@@ -18,11 +19,17 @@ function isNotifyResponse(v: unknown): v is NotifyResponse {
 /** Posts one event to the notify function; the report is its per-channel answer when it gave one. */
 export async function sendToNotifyFunction(config: NotifyEndpointConfig, event: AlertEvent): Promise<{ outcome: DeliveryOutcome; report: NotifyResponse | null }> {
   let response: Response;
+  const payload = JSON.stringify(event);
   try {
     response = await fetch(config.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8', ...(config.key === null ? {} : { 'x-functions-key': config.key }) },
-      body: JSON.stringify(event),
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        ...(config.key === null ? {} : { 'x-functions-key': config.key }),
+        // A fresh id and timestamp per attempt: the event id already makes delivery idempotent.
+        ...(config.signingSecret === null ? {} : signedHeaders(config.signingSecret, payload)),
+      },
+      body: payload,
       redirect: 'error',
       signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS * 4),
     });
@@ -59,7 +66,8 @@ export class NotifyFunctionNotifier implements Notifier {
 
   constructor(private readonly config: NotifyEndpointConfig) {
     // The key is part of the target: a corrected NOTIFY_KEY retries alerts refused with 401.
-    this.target = fingerprint(config.url, config.key ?? '');
+    // So is the signing secret: a rotated one retries alerts refused with 401.
+    this.target = config.signingSecret === null ? fingerprint(config.url, config.key ?? '') : fingerprint(config.url, config.key ?? '', config.signingSecret);
   }
 
   async notify(event: AlertEvent): Promise<DeliveryOutcome> {

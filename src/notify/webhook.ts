@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { WebhookConfig } from '../config';
 import type { AlertEvent } from '../domain/alertEvent';
 import { fingerprint, postForDelivery } from './httpDelivery';
+import { signedHeaders } from './standardWebhooks';
 import type { DeliveryOutcome, Notifier } from './notifier';
 
 export const SIGNATURE_HEADER = 'X-Signature-256';
@@ -11,7 +12,11 @@ export function signBody(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
 }
 
-/** The generic webhook: the alert event as JSON, signed with WEBHOOK_SECRET. */
+/**
+ * The generic webhook: the alert event as JSON, signed with WEBHOOK_SECRET: GitHub-style
+ * X-Signature-256 and/or the Standard Webhooks headers (WEBHOOK_SIGNATURE). The Standard Webhooks id
+ * is the event id, the same on every retry, so a receiver can drop duplicates.
+ */
 export class WebhookNotifier implements Notifier {
   readonly name = 'webhook';
   readonly target: string;
@@ -22,8 +27,10 @@ export class WebhookNotifier implements Notifier {
 
   notify(event: AlertEvent): Promise<DeliveryOutcome> {
     const body = JSON.stringify(event);
+    const scheme = this.config.signature;
     return postForDelivery(this.name, this.config.url, body, {
-      [SIGNATURE_HEADER]: signBody(this.config.secret, body),
+      ...(scheme === 'standard' ? {} : { [SIGNATURE_HEADER]: signBody(this.config.secret, body) }),
+      ...(scheme === 'github' ? {} : signedHeaders(this.config.secret, body, new Date(), event.id)),
       'X-Apns-Monitor-Event': event.kind,
       'Idempotency-Key': event.id,
     });

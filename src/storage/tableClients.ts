@@ -1,6 +1,7 @@
 import { TableClient } from '@azure/data-tables';
-import { DefaultAzureCredential } from '@azure/identity';
+import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import type { StorageConfig } from '../config';
+import { labelledCredential } from '../graph/credential';
 
 export type TableRole = 'State' | 'History' | 'Deliveries';
 
@@ -9,13 +10,30 @@ export function tableName(prefix: string, role: TableRole): string {
   return `${prefix}${role}`;
 }
 
+/** How identity-based storage is reached, named the way an error about it should say. */
+export function storageCredentialLabel(storage: Extract<StorageConfig, { kind: 'identity' }>): string {
+  return storage.managedIdentityClientId === null ? 'storage (system-assigned managed identity)' : `storage (user-assigned managed identity ${storage.managedIdentityClientId})`;
+}
+
+/**
+ * Exactly the credential the Functions host uses for AzureWebJobsStorage__credential=managedidentity
+ * (with __clientId for a user-assigned identity): a managed identity, never DefaultAzureCredential,
+ * which would pick up AZURE_CLIENT_SECRET, the app registration meant for Graph in another tenant.
+ */
+export function chooseStorageCredential(storage: Extract<StorageConfig, { kind: 'identity' }>): ManagedIdentityCredential {
+  return storage.managedIdentityClientId === null ? new ManagedIdentityCredential() : new ManagedIdentityCredential({ clientId: storage.managedIdentityClientId });
+}
+
+export function createStorageCredential(storage: Extract<StorageConfig, { kind: 'identity' }>): TokenCredential {
+  return labelledCredential(storageCredentialLabel(storage), chooseStorageCredential(storage));
+}
+
 export function createTableClient(storage: StorageConfig, name: string): TableClient {
   if (storage.kind === 'connectionString') {
     const insecure = /TableEndpoint=http:|DefaultEndpointsProtocol=http;/i.test(storage.connectionString);
     return TableClient.fromConnectionString(storage.connectionString, name, { allowInsecureConnection: insecure });
   }
-  const credential = new DefaultAzureCredential(storage.managedIdentityClientId === null ? {} : { managedIdentityClientId: storage.managedIdentityClientId });
-  return new TableClient(storage.tableServiceUri, name, credential);
+  return new TableClient(storage.tableServiceUri, name, createStorageCredential(storage));
 }
 
 const ensured = new WeakMap<TableClient, Promise<void>>();

@@ -32,3 +32,20 @@ test('a failed read is logged as an error, not thrown', async () => {
   await makeCheckTimerHandler(() => runtime)(timer(false), context(lines));
   expect(lines.some((l) => l.startsWith('error check: status=unknown') && l.includes('DeviceManagementServiceConfig.Read.All'))).toBe(true);
 });
+
+test('every run ends with the watchdog record: success only when the certificate was read', async () => {
+  const { CHECK_RECORD_MARKER } = await import('../../src/app/checkRecord');
+  const records = (lines: string[]) => lines.filter((l) => l.startsWith(`information ${CHECK_RECORD_MARKER} `)).map((l) => JSON.parse(l.slice(`information ${CHECK_RECORD_MARKER} `.length)) as Record<string, unknown>);
+
+  graph.certificate = apnsCertificate(new Date(Date.now() + 200 * 86_400_000).toISOString());
+  const good: string[] = [];
+  await makeCheckTimerHandler(() => testRuntime({ ...graph.env(), ...storageEnv() }))(timer(false), context(good));
+  expect(records(good)).toEqual([{ success: true, status: 'ok', daysRemaining: expect.any(Number) as unknown, alerts: 0, undelivered: 0, checkedAt: expect.any(String) as unknown }]);
+
+  graph.certificateScript.push({ status: 403 });
+  const bad: string[] = [];
+  await makeCheckTimerHandler(() => testRuntime({ ...graph.env(), ...storageEnv() }))(timer(false), context(bad));
+  expect(records(bad)).toEqual([expect.objectContaining({ success: false, status: 'unknown' })]);
+  // The record carries no free text: the error (redacted) stays on its own line.
+  expect(bad.find((l) => l.includes(CHECK_RECORD_MARKER))).not.toContain('DeviceManagementServiceConfig');
+});

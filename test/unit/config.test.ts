@@ -80,7 +80,7 @@ describe('good values', () => {
     expect(c.tenantName).toBe('Contoso');
     expect(c.policy).toEqual({ thresholdDays: [45, 10], warningDays: 45, criticalDays: 10, expiredRepeatHours: 12 });
     expect(c.graphApiVersion).toBe('beta');
-    expect(c.webhook).toEqual({ url: 'https://hooks.example.test/apns?token=abc', secret: 'a-long-enough-secret' });
+    expect(c.webhook).toEqual({ url: 'https://hooks.example.test/apns?token=abc', secret: 'a-long-enough-secret', signature: 'both' });
     expect(c.credential).toEqual({ kind: 'clientSecret', tenantId: '11111111-2222-3333-4444-555555555555', clientId: 'c', clientSecret: 's3cr3t-value' });
   });
 });

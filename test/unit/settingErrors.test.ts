@@ -16,8 +16,8 @@ test('a bad setting is one log line in Azure: HTTP 500 without the value, the ti
     const lines: string[] = [];
     // A request each function accepts, so it gets as far as needing the settings.
     const request =
-      fn.name === 'notify'
-        ? new HttpRequest({ method: 'POST', url: 'http://127.0.0.1/api/notify', body: { string: JSON.stringify(sampleEvents()[0]) } })
+      fn.name === 'notify' || fn.name === 'notifySigned'
+        ? new HttpRequest({ method: 'POST', url: `http://127.0.0.1/api/${fn.route}`, body: { string: JSON.stringify(sampleEvents()[0]) } })
         : fn.name === 'ack'
           ? new HttpRequest({ method: 'POST', url: 'http://127.0.0.1/api/ack', body: { string: JSON.stringify({ id: 'apns-removed-0a1b2c3d-000001' }) } })
           : new HttpRequest({ method: 'GET', url: `http://127.0.0.1/api/${fn.route}` });
