@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { loadConfig, type Env } from '../../src/config';
 import { chooseGraphCredential, graphCredentialLabel, labelledCredential } from '../../src/graph/credential';
 import { chooseStorageCredential, storageCredentialLabel } from '../../src/storage/tableClients';
+import { loopbackCaPath } from '../doubles/graphDouble';
 
 /**
  * Graph and storage credentials are chosen apart: storage is always the Function App's managed
@@ -14,7 +15,7 @@ const base: Env = { GRAPH_CLOUD: 'global', NOTIFY_URL: 'inprocess' };
 const identityStorage: Env = { AzureWebJobsStorage__accountName: 'stapnsmonitor', AzureWebJobsStorage__credential: 'managedidentity' };
 const userAssigned: Env = { ...identityStorage, AzureWebJobsStorage__clientId: '11111111-2222-3333-4444-555555555555' };
 const secret: Env = { AZURE_TENANT_ID: 'contoso.onmicrosoft.com', AZURE_CLIENT_ID: 'aaaaaaaa-0000-0000-0000-000000000001', AZURE_CLIENT_SECRET: 'a-foreign-client-secret-value' };
-const certificate: Env = { AZURE_TENANT_ID: 'contoso.onmicrosoft.com', AZURE_CLIENT_ID: 'aaaaaaaa-0000-0000-0000-000000000001', AZURE_CLIENT_CERTIFICATE_PATH: '/does/not/matter.pem' };
+const certificate: Env = { AZURE_TENANT_ID: 'contoso.onmicrosoft.com', AZURE_CLIENT_ID: 'aaaaaaaa-0000-0000-0000-000000000001', AZURE_CLIENT_CERTIFICATE_PATH: loopbackCaPath };
 const connectionString: Env = { AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
 
 const cases: Array<[string, Env, string, string | null, string | null]> = [
