@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { WebhookConfig } from '../config';
 import type { AlertEvent } from '../domain/alertEvent';
-import { fingerprint, postForDelivery } from './httpDelivery';
+import { DEFAULT_HTTP_TIMEOUT_MS, fingerprint, postForDelivery } from './httpDelivery';
 import type { DeliveryOutcome, Notifier } from './notifier';
 
 export const SIGNATURE_HEADER = 'X-Signature-256';
@@ -16,7 +16,10 @@ export class WebhookNotifier implements Notifier {
   readonly name = 'webhook';
   readonly target: string;
 
-  constructor(private readonly config: WebhookConfig) {
+  constructor(
+    private readonly config: WebhookConfig,
+    private readonly timeoutMs = DEFAULT_HTTP_TIMEOUT_MS,
+  ) {
     this.target = fingerprint(config.url);
   }
 
@@ -26,6 +29,6 @@ export class WebhookNotifier implements Notifier {
       [SIGNATURE_HEADER]: signBody(this.config.secret, body),
       'X-Apns-Monitor-Event': event.kind,
       'Idempotency-Key': event.id,
-    });
+    }, this.timeoutMs);
   }
 }
