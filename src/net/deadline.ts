@@ -16,7 +16,7 @@ export class OutboundCallError extends Error {
 
 /** `30 s`, `1.5 s`. */
 export function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
+  return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
 const monotonicMs = () => performance.now();
