@@ -2,7 +2,7 @@ import { type Client, GraphError } from '@microsoft/microsoft-graph-client';
 import { boundString } from '../domain/bound';
 import { CERTIFICATE_FIELDS, type ApnsCertificate, type ReadOutcome } from '../domain/certificate';
 import { parseGraphDateTime } from '../domain/graphDate';
-import { Deadline, OutboundCallError } from '../net/deadline';
+import { OutboundCallError, type Deadline } from '../net/deadline';
 import { retryWithin, type GraphClientOptions } from './graphClient';
 
 export const CERTIFICATE_PATH = '/deviceManagement/applePushNotificationCertificate';
