@@ -49,6 +49,10 @@ param thresholdDays string = '60,30,14,7,3,1'
 param warningDays string = '30'
 param criticalDays string = '7'
 param expiredRepeatHours string = '24'
+@description('Deadline of every outbound call (Entra, Graph, Teams, webhook), 1-120 seconds.')
+param httpTimeoutSeconds string = '30'
+@description('Budget of one read of the certificate, retries included; below host.json functionTimeout (10 min).')
+param checkBudgetSeconds string = '240'
 param tablePrefix string = 'ApnsMonitor'
 
 // ---- Channels ---------------------------------------------------------------------------------
@@ -164,6 +168,8 @@ var monitorSettings = {
   WARNING_DAYS: warningDays
   CRITICAL_DAYS: criticalDays
   EXPIRED_REPEAT_HOURS: expiredRepeatHours
+  HTTP_TIMEOUT_SECONDS: httpTimeoutSeconds
+  CHECK_BUDGET_SECONDS: checkBudgetSeconds
   TEAMS_WEBHOOK_URL: teamsRef
   EMAIL_FROM: emailFrom
   EMAIL_TO: emailTo

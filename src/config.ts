@@ -94,6 +94,10 @@ export interface MonitorConfig {
   notify: NotifyEndpointConfig | null;
   /** The secret the notify function's signed route verifies (NOTIFY_SIGNING_SECRET); null: route refuses all. */
   notifySigningSecret: string | null;
+  /** The deadline of every outbound call (Entra, Graph, Teams, webhook; the notify forwarder gets four). */
+  httpTimeoutMs: number;
+  /** The whole read of the certificate, retries included. */
+  checkBudgetMs: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -107,7 +111,12 @@ export const DEFAULTS = {
   EXPIRED_REPEAT_HOURS: defaultOf('EXPIRED_REPEAT_HOURS'),
   CHECK_SCHEDULE: defaultOf('CHECK_SCHEDULE'),
   TABLE_PREFIX: defaultOf('TABLE_PREFIX'),
+  HTTP_TIMEOUT_SECONDS: defaultOf('HTTP_TIMEOUT_SECONDS'),
+  CHECK_BUDGET_SECONDS: defaultOf('CHECK_BUDGET_SECONDS'),
 };
+
+/** host.json's functionTimeout is 10 minutes: the read's budget leaves half a minute to record the check. */
+export const MAX_CHECK_BUDGET_SECONDS = 570;
 
 /** Azurite's well-known development account, what `UseDevelopmentStorage=true` means. */
 export const DEVELOPMENT_STORAGE_CONNECTION_STRING =
@@ -345,6 +354,12 @@ export function loadConfig(env: Env): MonitorConfig {
 
   const teamsUrl = httpsUrl(env, 'TEAMS_WEBHOOK_URL', true);
 
+  const httpTimeoutSeconds = wholeNumber(env, 'HTTP_TIMEOUT_SECONDS', DEFAULTS.HTTP_TIMEOUT_SECONDS, 1, 120);
+  const checkBudgetSeconds = wholeNumber(env, 'CHECK_BUDGET_SECONDS', DEFAULTS.CHECK_BUDGET_SECONDS, 10, MAX_CHECK_BUDGET_SECONDS);
+  if (checkBudgetSeconds <= httpTimeoutSeconds) {
+    throw new ConfigError('CHECK_BUDGET_SECONDS', `a number of seconds larger than HTTP_TIMEOUT_SECONDS (${httpTimeoutSeconds})`, String(checkBudgetSeconds));
+  }
+
   return {
     tenantName: parseTenantName(env),
     cloud,
@@ -363,6 +378,8 @@ export function loadConfig(env: Env): MonitorConfig {
     displayTimeZone: parseTimeZone(env),
     notify: parseNotify(env),
     notifySigningSecret: value(env, 'NOTIFY_SIGNING_SECRET') ?? null,
+    httpTimeoutMs: httpTimeoutSeconds * 1000,
+    checkBudgetMs: checkBudgetSeconds * 1000,
   };
 }
 

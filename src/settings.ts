@@ -47,6 +47,9 @@ export const SETTINGS = [
   s('WARNING_DAYS', 'app', '30'),
   s('CRITICAL_DAYS', 'app', '7'),
   s('EXPIRED_REPEAT_HOURS', 'app', '24'),
+  // Deadlines: each outbound call, and the whole read (below host.json's functionTimeout of 10 min).
+  s('HTTP_TIMEOUT_SECONDS', 'app', '30'),
+  s('CHECK_BUDGET_SECONDS', 'app', '240'),
   s('TEAMS_WEBHOOK_URL', 'app', null, true),
   s('EMAIL_FROM', 'app'),
   s('EMAIL_TO', 'app'),

@@ -4,6 +4,8 @@ import type { ReadOutcome } from '../domain/certificate';
 import { createCertificateReader, type CertificateReaderOptions } from '../graph/certificateReader';
 import { createGraphCredential } from '../graph/credential';
 import { createGraphClient, type GraphClientOptions } from '../graph/graphClient';
+import { readWithinBudget } from '../graph/readBudget';
+import type { Deadline } from '../net/deadline';
 import { redactingLogger, type Logger } from '../log';
 import type { Notifier } from '../notify/notifier';
 import { EmailNotifier } from '../notify/email';
@@ -20,7 +22,11 @@ import type { CheckDeps } from '../check/runCheck';
 export interface Runtime {
   config: MonitorConfig;
   store: MonitorStore;
-  readCertificate: () => Promise<ReadOutcome>;
+  /**
+   * One read of the certificate, within `deadline` (by default a new one of CHECK_BUDGET_SECONDS):
+   * past it the read is failed, never hanging. Pass the check's own Deadline to share its budget.
+   */
+  readCertificate: (deadline?: Deadline) => Promise<ReadOutcome>;
   /** Where the check sends alerts: the notify function when NOTIFY_URL is set, else the channels. */
   notifiers: Notifier[];
   /** The configured channels themselves (Teams, email, webhook). */
@@ -37,9 +43,9 @@ export interface RuntimeOptions {
 export function createChannels(config: MonitorConfig, graph: Client): Notifier[] {
   const view = { cloud: config.cloud, timeZone: config.displayTimeZone };
   const channels: Notifier[] = [];
-  if (config.teams !== null) channels.push(new TeamsNotifier(config.teams, view));
+  if (config.teams !== null) channels.push(new TeamsNotifier(config.teams, view, config.httpTimeoutMs));
   if (config.email !== null) channels.push(new EmailNotifier(config.email, graph, view));
-  if (config.webhook !== null) channels.push(new WebhookNotifier(config.webhook));
+  if (config.webhook !== null) channels.push(new WebhookNotifier(config.webhook, config.httpTimeoutMs));
   return channels;
 }
 
@@ -48,14 +54,16 @@ export function createRuntime(env: Env, options: RuntimeOptions = {}): Runtime {
   const client = createGraphClient(config, createGraphCredential(config), options.graph);
   const channels = createChannels(config, client);
   const table = (role: TableRole) => createTableClient(config.storage, tableName(config.tablePrefix, role));
+  const redact = createRedactor(secretsOf(config, env));
+  const read = createCertificateReader(client, { graphEndpoint: config.graphEndpoint, ...options.graph });
   return {
     config,
     store: new MonitorStore(table('State'), table('History')),
-    readCertificate: createCertificateReader(client, { graphEndpoint: config.graphEndpoint, ...options.graph }),
-    notifiers: config.notify === null ? channels : [new NotifyFunctionNotifier(config.notify)],
+    readCertificate: readWithinBudget(read, config.checkBudgetMs, redact),
+    notifiers: config.notify === null ? channels : [new NotifyFunctionNotifier(config.notify, config.httpTimeoutMs, channels.map((c) => c.target))],
     channels,
     deliveryLog: new Outbox(table('Deliveries'), 'notify', ''),
-    redact: createRedactor(secretsOf(config, env)),
+    redact,
   };
 }
 

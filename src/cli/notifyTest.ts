@@ -45,7 +45,7 @@ export function testEvent(tenant: string | null, now: Date): AlertEvent {
 export async function sendTestEvent(config: MonitorConfig, channels: readonly Notifier[], redact: Redactor, now: Date): Promise<ChannelReport[]> {
   const event = testEvent(config.tenantName, now);
   if (config.notify !== null) {
-    const { outcome, report } = await sendToNotifyFunction(config.notify, event);
+    const { outcome, report } = await sendToNotifyFunction(config.notify, event, config.httpTimeoutMs);
     if (report !== null) return report.channels.map((c) => ({ ...c, detail: c.detail === null ? null : redact(c.detail) }));
     return [{ channel: 'notify', outcome: outcome.result, detail: outcome.result === 'delivered' ? null : redact(outcome.reason) }];
   }

@@ -1,35 +1,39 @@
 /**
- * Graph's Edm.DateTimeOffset, read strictly. Graph fills unset dates with `0001-01-01T00:00:00Z` and some
- * services with the Windows epoch (1601): neither is a date anyone meant, so anything before 1900 is "no
- * date", as is any value that is not a real calendar instant (Feb 30, hour 24, offset +25:00). Unknown
- * must never read as expired, so callers treat null as "cannot be dated", not as the distant past.
+ * Graph's DateTimeOffset, read strictly. Graph writes `2027-01-05T10:00:00Z` or with seven fractional
+ * digits and an offset; anything else (a bare number, a date without a time, Graph's empty value
+ * `0001-01-01T00:00:00Z`, impossible calendar dates) is no date at all, never a guess.
  */
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
-const EARLIEST_YEAR = 1900;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+export const EARLIEST_YEAR = 1971;
+export const LATEST_YEAR = 9999;
 
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-/** An ISO 8601 date-time with an offset (Z or ±hh:mm), normalised to UTC; null for anything else. */
+/** The instant as ISO 8601 in UTC (milliseconds, further digits dropped), or null when it is no date. */
 export function parseGraphDateTime(value: unknown): string | null {
-  if (typeof value !== 'string' || value.length > 40) return null;
-  const m = ISO.exec(value.trim());
+  if (typeof value !== 'string') return null;
+  const m = DATE_TIME.exec(value);
   if (m === null) return null;
-  const [year, month, dayOfMonth, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
-  const second = m[6] === undefined ? 0 : Number(m[6]);
-  const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
-  if (year < EARLIEST_YEAR || month < 1 || month > 12 || dayOfMonth < 1 || dayOfMonth > daysInMonth(year, month)) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
   let offsetMinutes = 0;
-  const zone = m[8]!;
-  if (zone !== 'Z') {
-    const oh = Number(zone.slice(1, 3));
-    const om = Number(zone.slice(4, 6));
-    if (oh > 14 || om > 59) return null;
-    offsetMinutes = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
+  if (m[8] === undefined) {
+    const offsetHours = Number(m[10]);
+    const offsetMins = Number(m[11]);
+    if (offsetHours > 23 || offsetMins > 59) return null;
+    offsetMinutes = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
   }
-  const utc = Date.UTC(year, month - 1, dayOfMonth, hour, minute, second, millis) - offsetMinutes * 60_000;
-  return new Date(utc).toISOString();
+  const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+  const local = new Date(0);
+  local.setUTCFullYear(year, month - 1, day);
+  local.setUTCHours(hour, minute, second, millis);
+  const instant = new Date(local.getTime() - offsetMinutes * 60_000);
+  const utcYear = instant.getUTCFullYear();
+  if (utcYear < EARLIEST_YEAR || utcYear > LATEST_YEAR) return null;
+  return instant.toISOString();
 }

@@ -1,12 +1,16 @@
 import { type Client, GraphError } from '@microsoft/microsoft-graph-client';
+import { boundString } from '../domain/bound';
 import { CERTIFICATE_FIELDS, type ApnsCertificate, type ReadOutcome } from '../domain/certificate';
+import { parseGraphDateTime } from '../domain/graphDate';
+import { OutboundCallError, type Deadline } from '../net/deadline';
+import { retryWithin, type GraphClientOptions } from './graphClient';
 
 export const CERTIFICATE_PATH = '/deviceManagement/applePushNotificationCertificate';
 export const READ_PERMISSION = 'DeviceManagementServiceConfig.Read.All';
 
 const AUTH_ERROR_NAMES = new Set(['AuthenticationError', 'AggregateAuthenticationError', 'CredentialUnavailableError', 'AuthenticationRequiredError']);
 
-export interface CertificateReaderOptions {
+export interface CertificateReaderOptions extends GraphClientOptions {
   /** Named in network errors: the Graph client drops the underlying cause (ECONNREFUSED, DNS …). */
   graphEndpoint?: string;
   /** Extra attempts after a network failure (429/503/504 are retried by the Graph RetryHandler). */
@@ -20,14 +24,19 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function stringOrNull(v: unknown): string | null {
-  return typeof v === 'string' && v.trim() !== '' ? v : null;
+/** What is kept of a Graph string: identifiers and statuses are short; a failure reason is prose. */
+export const MAX_FIELD_CHARS = 1024;
+export const MAX_REASON_CHARS = 4000;
+/** How much of an unusable value an error quotes. */
+const QUOTED_VALUE_CHARS = 64;
+
+function stringOrNull(v: unknown, maxChars = MAX_FIELD_CHARS): string | null {
+  return typeof v === 'string' && v.trim() !== '' ? boundString(v, maxChars) : null;
 }
 
-function isoOrNull(v: unknown): string | null {
-  if (typeof v !== 'string') return null;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? null : new Date(t).toISOString();
+function quote(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(boundString(v, QUOTED_VALUE_CHARS));
+  return boundString(JSON.stringify(v) ?? String(v), QUOTED_VALUE_CHARS);
 }
 
 /**
@@ -48,19 +57,22 @@ export function parseCertificateBody(body: unknown): ReadOutcome {
   if (!isObject(entity)) {
     return { kind: 'failed', error: 'Graph answered with a body that is not an applePushNotificationCertificate object', httpStatus: 200 };
   }
-  const expirationDateTime = isoOrNull(entity['expirationDateTime']);
+  const rawExpiry = entity['expirationDateTime'];
+  const expirationDateTime = parseGraphDateTime(rawExpiry);
   if (expirationDateTime === null) {
-    return { kind: 'failed', error: 'Graph answered without a parseable expirationDateTime for the push certificate', httpStatus: 200 };
+    // Undated is unknown, never expired: a guessed date would tell the admin to rebuild the certificate.
+    const error = rawExpiry === undefined ? 'Graph answered without an expirationDateTime for the push certificate' : `Graph answered an expirationDateTime that is not a date: ${quote(rawExpiry)}`;
+    return { kind: 'failed', error, httpStatus: 200 };
   }
   const certificate: ApnsCertificate = {
     id: stringOrNull(entity['id']),
     appleIdentifier: stringOrNull(entity['appleIdentifier']),
     topicIdentifier: stringOrNull(entity['topicIdentifier']),
     expirationDateTime,
-    lastModifiedDateTime: isoOrNull(entity['lastModifiedDateTime']),
+    lastModifiedDateTime: parseGraphDateTime(entity['lastModifiedDateTime']),
     certificateSerialNumber: stringOrNull(entity['certificateSerialNumber']),
     certificateUploadStatus: stringOrNull(entity['certificateUploadStatus']),
-    certificateUploadFailureReason: stringOrNull(entity['certificateUploadFailureReason']),
+    certificateUploadFailureReason: stringOrNull(entity['certificateUploadFailureReason'], MAX_REASON_CHARS),
   };
   return { kind: 'found', certificate };
 }
@@ -81,6 +93,10 @@ function describeCause(error: unknown): string {
 
 /** Turns a Graph failure into one sentence an admin can act on. */
 export function describeGraphFailure(error: unknown, graphEndpoint = 'Graph'): { message: string; httpStatus: number | null; network: boolean } {
+  // A deadline or size cap already says which call and why; the Graph client keeps only its name and message.
+  if (error instanceof OutboundCallError || (error instanceof GraphError && error.code === 'OutboundCallError')) {
+    return { message: error.message, httpStatus: null, network: false };
+  }
   if (error instanceof GraphError && error.statusCode > 0) {
     const status = error.statusCode;
     if (status === 403) {
@@ -104,19 +120,25 @@ export function describeGraphFailure(error: unknown, graphEndpoint = 'Graph'): {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function createCertificateReader(client: Client, options: CertificateReaderOptions = {}): () => Promise<ReadOutcome> {
+/** Reads the certificate once (with retries) within `deadline`; without one, within the client's own retry limits. */
+export type CertificateReader = (deadline?: Deadline) => Promise<ReadOutcome>;
+
+export function createCertificateReader(client: Client, options: CertificateReaderOptions = {}): CertificateReader {
   const retries = options.networkRetries ?? 2;
   const delayMs = options.networkRetryDelayMs ?? 2000;
-  return async () => {
+  return async (deadline) => {
     for (let attempt = 0; ; attempt++) {
       try {
-        const body: unknown = await client.api(CERTIFICATE_PATH).select([...CERTIFICATE_FIELDS]).get();
+        let request = client.api(CERTIFICATE_PATH).select([...CERTIFICATE_FIELDS]);
+        if (deadline !== undefined) request = request.option('signal', deadline.signal).middlewareOptions([retryWithin(deadline, options)]);
+        const body: unknown = await request.get();
         return parseCertificateBody(body);
       } catch (error) {
         if (error instanceof GraphError && error.statusCode === 404) return { kind: 'not_configured' };
         const failure = describeGraphFailure(error, options.graphEndpoint);
-        if (failure.network && attempt < retries) {
-          await sleep(delayMs * (attempt + 1));
+        const wait = delayMs * (attempt + 1);
+        if (failure.network && attempt < retries && (deadline === undefined || wait < deadline.remainingMs())) {
+          await sleep(wait);
           continue;
         }
         return { kind: 'failed', error: failure.message, httpStatus: failure.httpStatus };

@@ -1,6 +1,7 @@
 import { type Client, GraphError } from '@microsoft/microsoft-graph-client';
 import type { EmailConfig } from '../config';
 import type { AlertEvent } from '../domain/alertEvent';
+import { OutboundCallError } from '../net/deadline';
 import { alertView, type ViewOptions } from './alertView';
 import { buildEmail, buildMime } from './emailMessage';
 import { fingerprint, parseRetryAfter } from './httpDelivery';
@@ -38,6 +39,10 @@ export class EmailNotifier implements Notifier {
 }
 
 export function classifyMailError(error: unknown): DeliveryOutcome {
+  // The HTTP deadline or body cap (see graph/deadlineHandler.ts) names the call and the limit itself.
+  if (error instanceof OutboundCallError || (error instanceof GraphError && error.code === 'OutboundCallError')) {
+    return { result: 'retry-later', reason: `email: ${error.message}`, retryAfterSeconds: null };
+  }
   if (!(error instanceof GraphError) || error.statusCode <= 0) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     return { result: 'retry-later', reason: `email: could not reach Graph or get a token: ${message}`, retryAfterSeconds: null };

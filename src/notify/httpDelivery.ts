@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
+import { readCappedBody } from '../net/cappedBody';
+import { seconds } from '../net/deadline';
 import type { DeliveryOutcome } from './notifier';
 
-export const DELIVERY_TIMEOUT_MS = 15_000;
+/** HTTP_TIMEOUT_SECONDS' default; the configured value is passed in by the runtime. */
+export const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
+/** A channel's answer is only classified by its status; its body is read (to reuse the connection) up to this. */
+const MAX_ANSWER_BYTES = 64 * 1024;
 
 /** A target fingerprint that reveals nothing of a secret URL. */
 export function fingerprint(...parts: string[]): string {
@@ -25,10 +30,10 @@ export function classifyResponse(channel: string, status: number, statusText: st
   return { result: 'failed-for-good', reason: what };
 }
 
-function causeCode(error: unknown): string {
+function causeCode(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return `timed out after ${seconds(timeoutMs)}`;
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
   if (typeof cause?.code === 'string') return cause.code;
-  if (error instanceof Error && error.name === 'TimeoutError') return `timed out after ${DELIVERY_TIMEOUT_MS / 1000} s`;
   return typeof cause?.message === 'string' ? cause.message : error instanceof Error ? error.message : 'unknown error';
 }
 
@@ -36,18 +41,18 @@ function causeCode(error: unknown): string {
  * POSTs one body and classifies the answer. The URL is never part of the reason: for webhooks it is
  * the secret.
  */
-export async function postForDelivery(channel: string, url: string, body: string, headers: Record<string, string>): Promise<DeliveryOutcome> {
+export async function postForDelivery(channel: string, url: string, body: string, headers: Record<string, string>, timeoutMs = DEFAULT_HTTP_TIMEOUT_MS): Promise<DeliveryOutcome> {
   try {
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'apns-expiry-monitor', ...headers },
       body,
       redirect: 'error',
-      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
-    await response.arrayBuffer().catch(() => undefined);
+    await readCappedBody(response.body, MAX_ANSWER_BYTES, (limit) => `over ${limit}`).catch(() => undefined);
     return classifyResponse(channel, response.status, response.statusText, response.headers.get('retry-after'));
   } catch (error) {
-    return { result: 'retry-later', reason: `${channel} unreachable: ${causeCode(error)}`, retryAfterSeconds: null };
+    return { result: 'retry-later', reason: `${channel} unreachable: ${causeCode(error, timeoutMs)}`, retryAfterSeconds: null };
   }
 }

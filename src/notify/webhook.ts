@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { WebhookConfig } from '../config';
 import type { AlertEvent } from '../domain/alertEvent';
-import { fingerprint, postForDelivery } from './httpDelivery';
+import { DEFAULT_HTTP_TIMEOUT_MS, fingerprint, postForDelivery } from './httpDelivery';
 import { signedHeaders } from './standardWebhooks';
 import type { DeliveryOutcome, Notifier } from './notifier';
 
@@ -21,7 +21,10 @@ export class WebhookNotifier implements Notifier {
   readonly name = 'webhook';
   readonly target: string;
 
-  constructor(private readonly config: WebhookConfig) {
+  constructor(
+    private readonly config: WebhookConfig,
+    private readonly timeoutMs = DEFAULT_HTTP_TIMEOUT_MS,
+  ) {
     this.target = fingerprint(config.url);
   }
 
@@ -33,6 +36,6 @@ export class WebhookNotifier implements Notifier {
       ...(scheme === 'github' ? {} : signedHeaders(this.config.secret, body, new Date(), event.id)),
       'X-Apns-Monitor-Event': event.kind,
       'Idempotency-Key': event.id,
-    });
+    }, this.timeoutMs);
   }
 }

@@ -22,8 +22,16 @@ export interface ScriptedResponse {
   body?: unknown;
   /** Close the connection without answering: a network failure. */
   drop?: boolean;
-  /** Never answer (until the double closes): a hung call, for deadlines. */
+  /** Never answer: the request stays open until the client gives up or the double closes. */
   hang?: boolean;
+  /** Stream a JSON body of about this many bytes (a certificate whose id pads it), in chunks, minding back-pressure. */
+  streamBytes?: number;
+}
+
+/** How far a streamed body got: `completed` false when the client stopped reading and closed. */
+export interface StreamedBody {
+  sent: number;
+  completed: boolean;
 }
 
 export interface RecordedRequest {
@@ -49,6 +57,11 @@ export class GraphDouble {
   readonly certificateScript: ScriptedResponse[] = [];
   /** One-off answers for sendMail. */
   readonly sendMailScript: ScriptedResponse[] = [];
+  /** One-off answers for the token endpoint (POST …/oauth2/v2.0/token). */
+  readonly tokenScript: ScriptedResponse[] = [];
+  /** Every body streamed for a `streamBytes` answer. */
+  readonly streamedBodies: StreamedBody[] = [];
+  private readonly hanging = new Set<ServerResponse>();
   readonly requests: RecordedRequest[] = [];
   /** Mail sent through sendMail; MIME bodies (Content-Type text/plain, base64) are decoded. */
   readonly sentMail: Array<{ from: string; mime: string | null; message: unknown }> = [];
@@ -107,9 +120,32 @@ export class GraphDouble {
 
   async close(): Promise<void> {
     if (this.server === null) return;
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     this.server = null;
+  }
+
+  private async stream(res: ServerResponse, status: number, bytes: number): Promise<void> {
+    const progress: StreamedBody = { sent: 0, completed: false };
+    this.streamedBodies.push(progress);
+    const head = `{"expirationDateTime":"2027-01-05T10:00:00Z","id":"`;
+    const chunk = 'x'.repeat(64 * 1024);
+    res.writeHead(status, { 'content-type': 'application/json' });
+    const write = (text: string) => {
+      progress.sent += text.length;
+      return res.write(text) ? Promise.resolve(true) : new Promise<boolean>((resolve) => {
+        res.once('drain', () => resolve(true));
+        res.once('close', () => resolve(false));
+      });
+    };
+    if (!(await write(head))) return;
+    while (progress.sent + chunk.length < bytes) {
+      if (res.destroyed || !(await write(chunk))) return;
+    }
+    res.end('"}');
+    progress.completed = !res.destroyed;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -126,7 +162,10 @@ export class GraphDouble {
       const next = script.shift();
       if (next === undefined) return false;
       if (next.drop === true) req.socket.destroy();
-      else if (next.hang === true) return true;
+      else if (next.hang === true) {
+        this.hanging.add(res);
+        res.once('close', () => this.hanging.delete(res));
+      } else if (next.streamBytes !== undefined) void this.stream(res, next.status, next.streamBytes);
       else send(next.status, next.body, next.headers);
       return true;
     };
@@ -145,6 +184,7 @@ export class GraphDouble {
       });
     }
     if (req.method === 'POST' && url.pathname === `${tenantBase}/oauth2/v2.0/token`) {
+      if (scripted(this.tokenScript)) return;
       const form = new URLSearchParams(body);
       if (form.get('client_id') !== this.clientId || form.get('client_secret') !== this.clientSecret) {
         return send(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });

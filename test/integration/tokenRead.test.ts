@@ -15,8 +15,8 @@ const options = () => ({ graphEndpoint: graph.origin, networkRetryDelayMs: 10 })
 
 beforeAll(() => {
   const credential = new ClientSecretCredential(graph.tenantId, graph.clientId, graph.clientSecret, { authorityHost: graph.origin, disableInstanceDiscovery: true });
-  client = createGraphClient({ graphEndpoint: graph.origin, graphApiVersion: 'v1.0' }, credential, { retryDelaySeconds: 0 });
-  betaClient = createGraphClient({ graphEndpoint: graph.origin, graphApiVersion: 'beta' }, credential, { retryDelaySeconds: 0 });
+  client = createGraphClient({ graphEndpoint: graph.origin, graphApiVersion: 'v1.0', httpTimeoutMs: 30_000 }, credential, { retryDelaySeconds: 0 });
+  betaClient = createGraphClient({ graphEndpoint: graph.origin, graphApiVersion: 'beta', httpTimeoutMs: 30_000 }, credential, { retryDelaySeconds: 0 });
 });
 
 beforeEach(() => {
