@@ -77,7 +77,18 @@ export function checkDeps(runtime: Runtime, log: Logger, now: () => Date = () =>
     now,
     redact: runtime.redact,
     log: redactingLogger(log, runtime.redact),
+    budgetMs: runtime.config.checkBudgetMs,
+    delivery: { claimMs: claimMsFor(runtime.config.httpTimeoutMs) },
   };
+}
+
+/**
+ * A delivery claim outlasts the longest send: the forwarder's wait (four HTTP deadlines) and an
+ * inline Retry-After, with a minute to spare. Then no overlapping run can send to a channel that
+ * another is still sending to.
+ */
+export function claimMsFor(httpTimeoutMs: number): number {
+  return 5 * httpTimeoutMs + 60_000;
 }
 
 let shared: Runtime | null = null;

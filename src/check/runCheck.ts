@@ -7,12 +7,13 @@ import { evaluate, nextThresholdDays, withIncidents, type CertificateStatus } fr
 import type { Logger } from '../log';
 import { deliverPending, type AlertDelivery, type DeliveryOptions } from '../notify/deliver';
 import type { Notifier } from '../notify/notifier';
+import { Deadline } from '../net/deadline';
 import type { Redactor } from '../redact';
 import { AlertIdCollision, ConcurrencyConflict, type LoadedState, type MonitorStore } from '../storage/monitorStore';
 import type { CheckRecord } from '../storage/records';
 
 export interface CheckDeps {
-  readCertificate: () => Promise<ReadOutcome>;
+  readCertificate: (deadline?: Deadline) => Promise<ReadOutcome>;
   store: MonitorStore;
   notifiers: readonly Notifier[];
   policy: AlertPolicy;
@@ -20,7 +21,12 @@ export interface CheckDeps {
   now: () => Date;
   redact: Redactor;
   log: Logger;
-  delivery?: Omit<DeliveryOptions, 'onFailedForGood' | 'onRecovered'>;
+  delivery?: Omit<DeliveryOptions, 'onFailedForGood' | 'onRecovered' | 'stopAt'>;
+  /**
+   * The whole check's budget (CHECK_BUDGET_SECONDS): the read gets what is left of it, and no send
+   * starts after it; what is left waits for the next run. Without it the read's own default applies.
+   */
+  budgetMs?: number;
 }
 
 /** An open incident as status and the CLI show it. */
@@ -65,7 +71,8 @@ function winnerCovers(loaded: LoadedState, readStartedAt: string, read: ReadOutc
 /** One check: read Graph, decide, record atomically, deliver. The timer and the CLI both run this. */
 export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
   const readStartedAt = deps.now().toISOString();
-  const read = await deps.readCertificate();
+  const deadline = deps.budgetMs === undefined ? undefined : Deadline.start(deps.budgetMs);
+  const read = await deps.readCertificate(deadline);
   const now = deps.now();
   const checkedAt = now.toISOString();
   const error = read.kind === 'failed' ? deps.redact(read.error) : null;
@@ -128,6 +135,8 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
   if (deps.notifiers.length === 0) deps.log.warn('no alert channel is configured: alerts stay queued until one is (set TEAMS_WEBHOOK_URL, EMAIL_FROM/EMAIL_TO, WEBHOOK_URL or NOTIFY_URL)');
   const deliveries = await deliverPending(deps.store.outbox, deps.notifiers, deps.now, deps.redact, {
     ...deps.delivery,
+    // In the check's clock (which tests move), the moment its budget runs out.
+    stopAt: deadline === undefined ? null : deps.now().getTime() + deadline.remainingMs(),
     onFailedForGood: (alert, channel, detail) => deps.store.recordDeliveryFailure({ at: deps.now().toISOString(), alertId: alert.id, kind: alert.kind, channel, detail }),
     onRecovered: (alert, channel) => deps.store.clearDeliveryFailure(alert.id, channel),
   });

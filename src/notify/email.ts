@@ -1,4 +1,4 @@
-import { type Client, GraphError } from '@microsoft/microsoft-graph-client';
+import { type Client, GraphError, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import type { EmailConfig } from '../config';
 import type { AlertEvent } from '../domain/alertEvent';
 import { OutboundCallError } from '../net/deadline';
@@ -8,6 +8,20 @@ import { fingerprint, parseRetryAfter } from './httpDelivery';
 import type { DeliveryOutcome, Notifier } from './notifier';
 
 export const MAIL_PERMISSION = 'Mail.Send';
+
+/** A Retry-After up to this long is waited out in the run (as in notify/deliver); a longer one is not. */
+const MAX_INLINE_WAIT_SECONDS = 10;
+const RETRY_DELAY_SECONDS = 1;
+
+/**
+ * sendMail retries 429/503/504 in the Graph client only while the wait is short: a longer Retry-After
+ * comes back as the answer, and the delivery leaves the channel pending until then instead of holding
+ * the run (and its delivery claim) for minutes.
+ */
+const shortRetriesOnly = new RetryHandlerOptions(RETRY_DELAY_SECONDS, 3, (_delay, attempt, _request, _options, response) => {
+  const asked = parseRetryAfter(response.headers.get('retry-after'));
+  return (asked ?? RETRY_DELAY_SECONDS * 2 ** attempt) <= MAX_INLINE_WAIT_SECONDS;
+});
 
 function retryAfterOf(error: GraphError): number | null {
   const headers = error.headers as { get?: (name: string) => string | null } | undefined;
@@ -30,7 +44,7 @@ export class EmailNotifier implements Notifier {
   async notify(event: AlertEvent): Promise<DeliveryOutcome> {
     const mime = buildMime(buildEmail(alertView(event, this.view), event), this.config.from, this.config.to, event.id);
     try {
-      await this.graph.api(`/users/${encodeURIComponent(this.config.from)}/sendMail`).header('Content-Type', 'text/plain').post(Buffer.from(mime, 'utf8').toString('base64'));
+      await this.graph.api(`/users/${encodeURIComponent(this.config.from)}/sendMail`).middlewareOptions([shortRetriesOnly]).header('Content-Type', 'text/plain').post(Buffer.from(mime, 'utf8').toString('base64'));
       return { result: 'delivered' };
     } catch (error) {
       return classifyMailError(error);

@@ -171,3 +171,36 @@ test('a channel that refuses an alert for good is shown in history and status un
   expect(hook.received.map((r) => r.path)).toEqual(['/fixed']);
   expect((await status(fixed)).deliveryFailures).toEqual([]);
 });
+
+test('sendMail answering 429 with Retry-After: 60 is not waited for in the Graph client: the email stays pending until then, once', async () => {
+  graph.sentMail.length = 0;
+  graph.sendMailScript.length = 0;
+  const rt = testRuntime({ ...env(), EMAIL_FROM: 'apns@contoso.com', EMAIL_TO: 'admins@contoso.com' });
+  graph.sendMailScript.push({ status: 429, headers: { 'Retry-After': '60' }, body: { error: { code: 'TooManyRequests', message: 'slow down' } } });
+  const started = Date.now();
+  const first = await checkAt(rt, T);
+  expect(Date.now() - started).toBeLessThan(9_000);
+  expect(first.deliveries[0]!.channels.map((c) => [c.channel, c.outcome])).toEqual([
+    ['teams', 'delivered'],
+    ['email', 'retry-later'],
+    ['webhook', 'delivered'],
+  ]);
+  expect((await rt.store.outbox.pending())[0]!.deliveries['email']).toMatchObject({ status: 'retry', notBefore: seconds(60).toISOString() });
+  await checkAt(rt, seconds(30));
+  expect(graph.sentMail).toHaveLength(0);
+  await checkAt(rt, seconds(61));
+  await checkAt(rt, seconds(120));
+  expect([graph.sentMail.length, teams.received.length, hook.received.length]).toEqual([1, 1, 1]);
+});
+
+test('past the check budget no send starts: the alert waits for the next run', async () => {
+  const e = env();
+  const rt = testRuntime(e);
+  await checkAt(testRuntime({ ...e, TEAMS_WEBHOOK_URL: '', WEBHOOK_URL: '', WEBHOOK_SECRET: '' }), T);
+  const [entry] = await rt.store.outbox.pending();
+  const late = await deliverOne(rt.store.outbox, entry!, rt.channels, () => T, rt.redact, { stopAt: T.getTime() - 1 });
+  expect(late.channels.map((c) => c.outcome)).toEqual(['skipped', 'skipped']);
+  expect([teams.attempts, hook.attempts]).toEqual([0, 0]);
+  await checkAt(rt, seconds(60));
+  expect([teams.received.length, hook.received.length]).toEqual([1, 1]);
+});
