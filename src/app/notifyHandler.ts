@@ -5,6 +5,8 @@ import { deliverOne } from '../notify/deliver';
 import type { NotifyResponse } from '../notify/notifyFunction';
 import { contextLogger } from './checkHandler';
 import { sharedRuntime, type Runtime } from './runtime';
+import { readCappedBody } from '../net/cappedBody';
+import { OutboundCallError } from '../net/deadline';
 
 export const MAX_NOTIFY_BODY_BYTES = 64 * 1024;
 
@@ -14,21 +16,12 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 
 /** Reads at most `limit` bytes; null when the body is larger (without reading the rest). */
 export async function readLimited(request: HttpRequest, limit: number): Promise<Buffer | null> {
-  if (request.body === null) return Buffer.alloc(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
+  try {
+    return await readCappedBody(request.body, limit, (max) => `larger than ${max}`);
+  } catch (error) {
+    if (error instanceof OutboundCallError && error.reason === 'too-large') return null;
+    throw error;
   }
-  return Buffer.concat(chunks);
 }
 
 /**
