@@ -53,6 +53,8 @@ export const SETTINGS = [
   s('WEBHOOK_SECRET', 'app', null, true),
   s('NOTIFY_URL', 'app'),
   s('NOTIFY_KEY', 'app', null, true),
+  // The public client `apns-monitor renew` signs a person in with (device code); a laptop setting only.
+  s('RENEW_CLIENT_ID', 'local'),
   s('WEBSITE_HOSTNAME', 'platform'),
 ] as const satisfies readonly SettingSpec[];
 

@@ -6,6 +6,7 @@ import { checkDeps, createRuntime, type Runtime } from '../app/runtime';
 import { statusLine } from './format';
 import { sendTestEvent } from './notifyTest';
 import { startLocalHost } from '../localHost/serve';
+import { renewCommand } from './renew';
 
 const USAGE = `usage: apns-monitor <command> [--json]
 
@@ -88,6 +89,7 @@ const FLAGS: Record<string, string[]> = { check: ['--json'], status: ['--json'],
 
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'renew') return renewCommand(rest, io);
   const allowed = FLAGS[command ?? ''] ?? [];
   let port = 7071;
   let unknownFlag: string | undefined;
