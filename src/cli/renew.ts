@@ -156,7 +156,13 @@ export async function renewCommand(args: string[], io: RenewIO): Promise<number>
       ? null
       : async (renewal: RenewalRecord): Promise<AfterUploadReport> => {
           const report: AfterUploadReport = { lines: [], warnings: [], check: null };
-          const runtime = (io.runtime ?? createRuntime)(env);
+          let runtime: Runtime;
+          try {
+            runtime = (io.runtime ?? createRuntime)(env);
+          } catch (error) {
+            report.warnings.push(`the renewal could not be recorded and no check ran: ${redact(error instanceof Error ? error.message : String(error))}`);
+            return report;
+          }
           try {
             await runtime.store.appendRenewal(renewal, randomUUID().slice(0, 8));
             report.lines.push('Recorded the renewal in history.');

@@ -141,6 +141,17 @@ describe('renew upload: the passing cases PATCH, confirm, record and check', () 
   });
 });
 
+test('storage that fails after a confirmed upload is reported on stderr and does not turn the upload into a failure', async () => {
+  const r = run({ ...graph.env(), AzureWebJobsStorage: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5a2V5a2V5a2V5;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;' });
+  expect(await renewCommand(['upload', files['right']!], r.io)).toBe(0);
+  expect(patches()).toBe(1);
+  const warnings = r.err.filter((l) => l.startsWith('apns-monitor renew: '));
+  expect(warnings.map((l) => l.replace(/:.*$/s, ''))).toEqual(['apns-monitor renew', 'apns-monitor renew']);
+  expect(warnings[0]).toMatch(/the renewal could not be recorded in history/);
+  expect(warnings[1]).toMatch(/the check after the upload failed/);
+  expect(r.err.join('\n')).not.toContain('a2V5a2V5a2V5a2V5');
+});
+
 describe('renew upload: every refusal exits 2 with its reason and sends nothing', () => {
   test.each([
     ['a wrong UID (a new certificate)', 'wrongUid', /REFUSED {2}topic: topic com\.apple\.mgmt\.External\.0f0e0d0c-\S+ differs from the current com\.apple\.mgmt\.External\.8b9f2a3c-\S+: this is a NEW certificate, not a renewal, and uploading it would cut every enrolled device off/],
