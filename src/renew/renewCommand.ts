@@ -136,7 +136,8 @@ export async function uploadCommand(deps: UploadDeps, args: UploadArgs): Promise
     }
 
     if (verdict.newTopic && deps.interactive && !args.dryRun) {
-      const name = deps.tenantName ?? (await deps.graph.organizationName());
+      // Reading the directory's name may be refused (it needs User.Read or Organization.Read.All); TENANT_NAME then has to say it.
+      const name = deps.tenantName ?? (await deps.graph.organizationName().catch(() => null));
       if (name === null) return fail('cannot ask for the confirmation of a new topic: set TENANT_NAME (Graph did not report the directory\'s display name)');
       const typed = await deps.readLine(`This certificate has a NEW topic: every enrolled device must re-enroll. Type the tenant's name (${name}) to upload it anyway: `);
       if (typed === null || typed.trim() !== name) {

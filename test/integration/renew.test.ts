@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createRuntime } from '../../src/app/runtime';
 import { renewCommand, type RenewIO } from '../../src/cli/renew';
@@ -224,6 +226,15 @@ describe('renew upload: a new topic only with --allow-new-topic, and on a termin
     expect(graph.requests.some((q) => q.method === 'GET' && q.path.startsWith('/v1.0/organization'))).toBe(true);
   });
 
+  test('without TENANT_NAME and without a display name from Graph, the command cannot ask and exits 3 naming TENANT_NAME', async () => {
+    graph.organizationDisplayName = null;
+    const r = run(appEnv(), { terminal: true, typed: 'anything' });
+    expect(await renewCommand(['upload', files['wrongUid']!, '--allow-new-topic', '--auth', 'app'], r.io)).toBe(3);
+    expect(r.err[0]).toMatch(/cannot ask for the confirmation of a new topic: set TENANT_NAME/);
+    expect(r.prompts).toEqual([]);
+    expect(patches()).toBe(0);
+  });
+
   test('end of input at the prompt refuses', async () => {
     const r = run(appEnv(), { terminal: true, typed: null });
     expect(await renewCommand(['upload', files['wrongUid']!, '--allow-new-topic', '--auth', 'app'], r.io)).toBe(2);
@@ -348,4 +359,24 @@ describe('renew: arguments and the hook in main', () => {
     expect(await main(['renew', 'upload', files['right']!, '--dry-run'], { ...r.io, env: r.io.env })).toBe(0);
     expect(r.out.at(-1)).toMatch(/^DRY RUN/);
   });
+});
+
+const bin = join(__dirname, '..', '..', 'bin', 'apns-monitor.js');
+const built = existsSync(join(__dirname, '..', '..', 'dist', 'src', 'cli', 'renew.js'));
+
+test.runIf(built)('the installed bin: renew upload of a key file refuses with exit 2, a dry run of the renewal exits 0 (off a terminal: --auth app)', async () => {
+  const env = { PATH: process.env['PATH'] ?? '', NODE_EXTRA_CA_CERTS: process.env['NODE_EXTRA_CA_CERTS'] ?? '', ...graph.env() };
+  const runBin = (args: string[]) =>
+    new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [bin, ...args], { env, timeout: 60_000 }, (error, stdout, stderr) => {
+        resolve({ status: typeof error?.code === 'number' ? error.code : error === null ? 0 : -1, stdout, stderr });
+      });
+    });
+  const key = await runBin(['renew', 'upload', files['key']!]);
+  expect(key.status).toBe(2);
+  expect(key.stdout).toMatch(/REFUSED {2}certificate: the file holds a private key/);
+  const dry = await runBin(['renew', 'upload', files['right']!, '--dry-run']);
+  expect(dry.stderr).not.toMatch(/\n\s+at /);
+  expect(dry.stdout).toMatch(/DRY RUN - every check passed/);
+  expect(dry.status).toBe(0);
 });
