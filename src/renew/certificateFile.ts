@@ -43,9 +43,11 @@ function nameField(name: string, key: string): string | null {
   return null;
 }
 
+/** Unknown is not valid: a date that does not parse makes the file unreadable as a certificate. */
 function iso(openSslDate: string): string {
   const t = Date.parse(openSslDate);
-  return Number.isNaN(t) ? openSslDate : new Date(t).toISOString();
+  if (Number.isNaN(t)) throw new Error(`unparseable certificate date ${openSslDate}`);
+  return new Date(t).toISOString();
 }
 
 export function certificateFacts(x509: X509Certificate, pem: string, format: 'PEM' | 'DER'): CertificateFacts {
