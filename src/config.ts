@@ -383,6 +383,20 @@ export function loadConfig(env: Env): MonitorConfig {
   };
 }
 
+/**
+ * The public client `apns-monitor renew --auth device-code` signs in with: the one Microsoft Graph
+ * PowerShell (Connect-MgGraph) signs in with, "Microsoft Graph Command Line Tools", unless
+ * RENEW_CLIENT_ID names the tenant's own public-client registration.
+ */
+export const DEFAULT_RENEW_CLIENT_ID = '14d82eec-204b-4c2f-b7e8-296a70dab67e';
+
+export function renewClientId(env: Env): string {
+  const id = value(env, 'RENEW_CLIENT_ID');
+  if (id === undefined) return DEFAULT_RENEW_CLIENT_ID;
+  if (!GUID.test(id)) throw new ConfigError('RENEW_CLIENT_ID', 'the application (client) ID of a public-client app registration, a GUID', id);
+  return id;
+}
+
 /** Values that must never appear in a log line, an error or history. */
 export function secretsOf(config: MonitorConfig, env: Env): string[] {
   const secrets = [value(env, 'AZURE_CLIENT_SECRET'), config.webhook?.url, config.webhook?.secret, config.teams?.url, config.notify?.key ?? undefined, config.notify?.signingSecret ?? undefined, config.notifySigningSecret ?? undefined];

@@ -63,6 +63,8 @@ export const SETTINGS = [
   s('NOTIFY_KEY', 'local', null, true),
   // Signs the check's posts to /api/notify/signed; the deployment generates it (Key Vault).
   s('NOTIFY_SIGNING_SECRET', 'app', null, true),
+  // The public client `apns-monitor renew` signs a person in with (device code); a laptop setting only.
+  s('RENEW_CLIENT_ID', 'local'),
   s('WEBSITE_HOSTNAME', 'platform'),
 ] as const satisfies readonly SettingSpec[];
 

@@ -17,7 +17,8 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 /** Reads at most `limit` bytes; null when the body is larger (without reading the rest). */
 export async function readLimited(request: HttpRequest, limit: number): Promise<Buffer | null> {
   try {
-    return await readCappedBody(request.body, limit, (max) => `larger than ${max}`);
+    // The host's stream (node:stream/web) is the same WHATWG stream the fetch body is; only the typings differ.
+    return await readCappedBody(request.body as unknown as ReadableStream<Uint8Array> | null, limit, (max) => `larger than ${max}`);
   } catch (error) {
     if (error instanceof OutboundCallError && error.reason === 'too-large') return null;
     throw error;

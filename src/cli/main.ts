@@ -10,6 +10,7 @@ import { staleLine, statusLine, unknownLine } from './format';
 import { sendTestEvent } from './notifyTest';
 import { ackCommand, defaultAcker } from './ack';
 import { startLocalHost } from '../localHost/serve';
+import { renewCommand } from './renew';
 
 /**
  * The command line, a monitoring plugin (Nagios, Icinga, Checkmk): stdout carries one line (or one
@@ -242,6 +243,7 @@ function usage(): string {
     '',
     'commands:',
     ...commands,
+    `  ${'renew csr|upload …'.padEnd(22)} download the CSR, or upload a renewed push certificate after checking it (apns-monitor renew --help)`,
     '',
     EXIT_CODES,
   ].join('\n');
@@ -325,6 +327,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     return 0;
   }
   if (command === undefined) return fail('no command given: run `apns-monitor --help`', usage());
+  // The renewal assistant parses its own sub-commands, flags and help (src/cli/renew.ts).
+  if (command === 'renew') return renewCommand(rest, io);
   const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (spec === undefined) return fail(command.startsWith('-') ? `unknown option ${command.split('=')[0]}` : `unknown command ${command}`, usage());
   json = '--json' in spec.flags && rest.includes('--json');

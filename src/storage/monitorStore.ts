@@ -3,7 +3,7 @@ import type { AlertEvent } from '../domain/alertEvent';
 import { INITIAL_STATE, type AlertState } from '../domain/decide';
 import { ensureTable, statusCodeOf } from './tableClients';
 import { Outbox } from './outbox';
-import type { AckRecord, CheckRecord, DeliveryFailureRecord, HistoryEntry } from './records';
+import type { AckRecord, CheckRecord, DeliveryFailureRecord, HistoryEntry, RenewalRecord } from './records';
 
 const PARTITION = 'apns';
 const STATE_ROW = 'state';
@@ -69,6 +69,8 @@ function toHistoryEntry(e: HistoryEntity): HistoryEntry {
       return { type: 'ack', at: e.at, ack: JSON.parse(e.body) as AckRecord };
     case 'delivery_failed':
       return { type: 'delivery_failed', at: e.at, failure: JSON.parse(e.body) as DeliveryFailureRecord };
+    case 'renewal':
+      return { type: 'renewal', at: e.at, renewal: JSON.parse(e.body) as RenewalRecord };
     default:
       return { type: 'check', at: e.at, check: JSON.parse(e.body) as CheckRecord };
   }
@@ -188,6 +190,12 @@ export class MonitorStore {
   async appendAck(ack: AckRecord, runId: string): Promise<void> {
     await ensureTable(this.history);
     await this.history.upsertEntity({ partitionKey: PARTITION, rowKey: `${invertedTimeKey(ack.at)}-k-${runId}`, type: 'ack', at: ack.at, body: JSON.stringify(ack) }, 'Replace');
+  }
+
+  /** A renewal uploaded with `apns-monitor renew upload`, once Graph showed the new certificate. */
+  async appendRenewal(renewal: RenewalRecord, runId: string): Promise<void> {
+    await ensureTable(this.history);
+    await this.history.upsertEntity({ partitionKey: PARTITION, rowKey: `${invertedTimeKey(renewal.at)}-r-${runId}`, type: 'renewal', at: renewal.at, body: JSON.stringify(renewal) }, 'Replace');
   }
 
   /** A channel refused an alert for good: into history, and onto the state where status shows it. */

@@ -55,8 +55,29 @@ export interface DeliveryFailureRecord {
   detail: string | null;
 }
 
+/** The push certificate seen on one side of a renewal (`apns-monitor renew upload`). */
+export interface RenewedCertificate {
+  appleIdentifier: string | null;
+  topicIdentifier: string | null;
+  expirationDateTime: string;
+  certificateSerialNumber: string | null;
+}
+
+/** A person uploaded a renewed push certificate through `apns-monitor renew upload`, and Graph confirmed it. */
+export interface RenewalRecord {
+  at: string;
+  previous: RenewedCertificate;
+  uploaded: RenewedCertificate;
+  /** How the uploader signed in: `device-code` (a person) or `app` (the environment's credential). */
+  auth: 'device-code' | 'app';
+  /** An override was used: a new topic (devices must re-enroll) or another Apple ID. */
+  newTopicAllowed: boolean;
+  appleIdChangeAllowed: boolean;
+}
+
 export type HistoryEntry =
   | { type: 'check'; at: string; check: CheckRecord }
   | { type: 'alert'; at: string; alert: AlertEvent }
   | { type: 'ack'; at: string; ack: AckRecord }
-  | { type: 'delivery_failed'; at: string; failure: DeliveryFailureRecord };
+  | { type: 'delivery_failed'; at: string; failure: DeliveryFailureRecord }
+  | { type: 'renewal'; at: string; renewal: RenewalRecord };

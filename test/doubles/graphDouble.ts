@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
@@ -45,6 +45,20 @@ export interface GraphDoubleOptions {
   tenantId?: string;
   clientId?: string;
   clientSecret?: string;
+  /** The public client a person signs in with through the device-code flow. */
+  publicClientId?: string;
+}
+
+/** The device-code grant: RFC 8628's URN, and the short form MSAL sends (Entra accepts both). */
+const DEVICE_CODE_GRANTS = new Set(['urn:ietf:params:oauth:grant-type:device_code', 'device_code']);
+
+const DOUBLE_ADMIN_OID = '99999999-8888-7777-6666-555555555555';
+
+/** A PATCH of the push certificate as the double received it. */
+export interface RecordedPatch {
+  appleIdentifier: unknown;
+  certificate: unknown;
+  body: Record<string, unknown>;
 }
 
 export class GraphDouble {
@@ -80,6 +94,24 @@ export class GraphDouble {
   ignoreSelect = false;
   /** Scopes the token endpoint grants besides its own `<origin>/.default`. */
   readonly extraScopes = new Set<string>();
+  /** The public client accepted by the device-code flow. */
+  readonly publicClientId: string;
+  /** What the CSR download answers in `value`. */
+  csr = '-----BEGIN NEW CERTIFICATE REQUEST-----\r\nMIIC double CSR\r\n-----END NEW CERTIFICATE REQUEST-----\r\n';
+  /** One-off answers for the PATCH of the push certificate, used before applying it. */
+  readonly patchScript: ScriptedResponse[] = [];
+  /** `apply`: a PATCH with a certificate sets expiry, topic and serial from it, as Intune does; `ignore`: it answers 200 and changes nothing. */
+  patchMode: 'apply' | 'ignore' = 'apply';
+  readonly patches: RecordedPatch[] = [];
+  /** GET /organization's displayName; null answers an empty list. */
+  organizationDisplayName: string | null = 'Contoso Ltd';
+  /** Device-code flow: how many polls answer authorization_pending before the token is granted. */
+  deviceCodePendingPolls = 1;
+  /** Device-code flow: the person declines instead of signing in. */
+  deviceCodeDeclined = false;
+  /** Scopes asked for in the device-code flow, one entry per device-code request. */
+  readonly deviceCodeScopes: string[] = [];
+  private readonly deviceCodes = new Map<string, number>();
   private readonly tokens = new Set<string>();
   private server: Server | null = null;
   private port = 0;
@@ -88,6 +120,7 @@ export class GraphDouble {
     this.tenantId = options.tenantId ?? '11111111-2222-3333-4444-555555555555';
     this.clientId = options.clientId ?? 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
     this.clientSecret = options.clientSecret ?? 'double-client-secret-value-0123456789';
+    this.publicClientId = options.publicClientId ?? 'bbbbbbbb-cccc-dddd-eeee-ffffffffffff';
   }
 
   get origin(): string {
@@ -148,6 +181,10 @@ export class GraphDouble {
     progress.completed = !res.destroyed;
   }
 
+  private applyUpload(body: Record<string, unknown>): void {
+    this.certificate = uploadedState(this.certificate, body, new Date());
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -183,6 +220,54 @@ export class GraphDouble {
         id_token_signing_alg_values_supported: ['RS256'],
       });
     }
+    if (req.method === 'POST' && url.pathname === `${tenantBase}/oauth2/v2.0/devicecode`) {
+      const form = new URLSearchParams(body);
+      if (form.get('client_id') !== this.publicClientId) {
+        return send(400, { error: 'unauthorized_client', error_description: `AADSTS700016: Application with identifier '${form.get('client_id')}' was not found in the directory.` });
+      }
+      this.deviceCodeScopes.push(form.get('scope') ?? '');
+      const deviceCode = randomUUID();
+      this.deviceCodes.set(deviceCode, this.deviceCodePendingPolls);
+      return send(200, {
+        device_code: deviceCode,
+        user_code: 'DBLCODE12',
+        verification_uri: 'https://microsoft.com/devicelogin',
+        expires_in: 900,
+        // Zero: a pending poll is answered again at once, so tests never wait.
+        interval: 0,
+        message: 'To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code DBLCODE12 to authenticate.',
+      });
+    }
+    if (req.method === 'POST' && url.pathname === `${tenantBase}/oauth2/v2.0/token` && DEVICE_CODE_GRANTS.has(new URLSearchParams(body).get('grant_type') ?? '')) {
+      const form = new URLSearchParams(body);
+      const code = form.get('device_code') ?? '';
+      const pending = this.deviceCodes.get(code);
+      if (form.get('client_id') !== this.publicClientId || pending === undefined) {
+        return send(400, { error: 'invalid_grant', error_description: 'AADSTS70000: unknown device code' });
+      }
+      if (this.deviceCodeDeclined) return send(400, { error: 'authorization_declined', error_description: 'AADSTS70000: the user declined the sign-in' });
+      if (pending > 0) {
+        this.deviceCodes.set(code, pending - 1);
+        return send(400, { error: 'authorization_pending', error_description: 'AADSTS70016: OAuth 2.0 device flow error. Authorization is pending.' });
+      }
+      this.deviceCodes.delete(code);
+      const token = randomUUID();
+      this.tokens.add(token);
+      // A person's sign-in comes with an ID token and client_info, from which MSAL keeps the account
+      // (in memory) and answers the next request silently instead of asking for another device code.
+      const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const seconds = Math.floor(Date.now() / 1000);
+      const claims = { aud: this.publicClientId, iss: `${this.origin}/${this.tenantId}/v2.0`, tid: this.tenantId, oid: DOUBLE_ADMIN_OID, sub: 'double-admin-subject', preferred_username: 'admin@contoso.example', name: 'Intune Admin', iat: seconds, nbf: seconds, exp: seconds + 3600, ver: '2.0' };
+      return send(200, {
+        token_type: 'Bearer',
+        scope: form.get('scope') ?? '',
+        expires_in: 3599,
+        ext_expires_in: 3599,
+        access_token: token,
+        id_token: `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.`,
+        client_info: b64url({ uid: DOUBLE_ADMIN_OID, utid: this.tenantId }),
+      });
+    }
     if (req.method === 'POST' && url.pathname === `${tenantBase}/oauth2/v2.0/token`) {
       if (scripted(this.tokenScript)) return;
       const form = new URLSearchParams(body);
@@ -212,6 +297,26 @@ export class GraphDouble {
       const entity = Object.fromEntries(Object.entries(this.certificate).filter(([k]) => select === undefined || select.includes(k)));
       const odata = { '@odata.context': `${this.origin}/v1.0/$metadata#deviceManagement/applePushNotificationCertificate/$entity` };
       return send(200, this.envelope ? { ...odata, value: entity } : { ...odata, ...entity });
+    }
+    if (req.method === 'GET' && /^\/deviceManagement\/applePushNotificationCertificate\/downloadApplePushNotificationCertificateSigningRequest(\(\))?$/.test(graphPath)) {
+      if (this.certificate === null && this.csr === '') return send(404, { error: { code: 'ResourceNotFound', message: 'no signing request' } });
+      return send(200, { '@odata.context': `${this.origin}/v1.0/$metadata#Edm.String`, value: this.csr });
+    }
+    if (req.method === 'PATCH' && graphPath === '/deviceManagement/applePushNotificationCertificate') {
+      let parsed: Record<string, unknown>;
+      try {
+        parsed = JSON.parse(body) as Record<string, unknown>;
+      } catch {
+        return send(400, { error: { code: 'BadRequest', message: 'the body is not JSON' } });
+      }
+      this.patches.push({ appleIdentifier: parsed['appleIdentifier'], certificate: parsed['certificate'], body: parsed });
+      if (scripted(this.patchScript)) return;
+      if (this.patchMode === 'apply') this.applyUpload(parsed);
+      return send(200, { '@odata.type': '#microsoft.graph.applePushNotificationCertificate', ...(this.certificate ?? {}) });
+    }
+    if (req.method === 'GET' && graphPath === '/organization') {
+      const value = this.organizationDisplayName === null ? [] : [{ id: this.tenantId, displayName: this.organizationDisplayName }];
+      return send(200, { '@odata.context': `${this.origin}/v1.0/$metadata#organization(displayName)`, value });
     }
     const mail = /^\/users\/([^/]+)\/sendMail$/.exec(graphPath);
     if (req.method === 'POST' && mail !== null) {
@@ -312,6 +417,30 @@ export function adeToken(id: string, tokenExpirationDateTime: string, overrides:
     roleScopeTagIds: ['0'],
     ...overrides,
   };
+}
+
+/**
+ * What Intune would show after an upload: the expiry, topic (the subject's UID) and serial come from the
+ * certificate, the Apple ID from the request. An unparseable certificate records an upload failure.
+ */
+function uploadedState(previous: Record<string, unknown> | null, body: Record<string, unknown>, now: Date): Record<string, unknown> {
+  const base = previous ?? apnsCertificate(now.toISOString());
+  try {
+    const x509 = new X509Certificate(String(body['certificate'] ?? ''));
+    const uid = x509.subject.split('\n').find((line) => line.startsWith('UID='))?.slice(4) ?? null;
+    return {
+      ...base,
+      appleIdentifier: typeof body['appleIdentifier'] === 'string' ? body['appleIdentifier'] : base['appleIdentifier'],
+      topicIdentifier: uid,
+      expirationDateTime: new Date(x509.validTo).toISOString(),
+      certificateSerialNumber: x509.serialNumber,
+      lastModifiedDateTime: now.toISOString(),
+      certificateUploadStatus: null,
+      certificateUploadFailureReason: null,
+    };
+  } catch {
+    return { ...base, certificateUploadStatus: 'failed', certificateUploadFailureReason: 'The certificate could not be read' };
+  }
 }
 
 /** A Graph-shaped certificate with sensible defaults. */
