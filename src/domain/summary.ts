@@ -4,7 +4,9 @@ import type { PreviousValues } from './alertEvent';
 /** Human sentences for alerts. Pure text, so every channel and the CLI say the same thing. */
 
 export const GRACE_DAYS = 30;
-const RENEW_ADVICE = 'Renew the existing certificate in Apple\'s Push Certificates Portal with the same Apple ID, then upload it in Intune; never create a new certificate.';
+const RENEW_ADVICE =
+  'Renew the existing certificate in Apple\'s Push Certificates Portal with the same Apple ID, then upload it in Intune; never create a new certificate. ' +
+  '`apns-monitor renew csr` downloads the request to upload there, and `apns-monitor renew upload` checks the renewed file (same topic, same Apple ID) before it reaches Intune.';
 
 export { day } from '../render/words';
 

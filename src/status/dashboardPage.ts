@@ -201,6 +201,7 @@ ${doc?.stale === true ? `<p class="stale" data-testid="stale"><strong>Stale:</st
 <p>Apple ID to sign in with:</p>
 <p class="apple-id" data-testid="apple-id">${esc(cert?.appleIdentifier ?? 'unknown')}</p>
 <p>Renew the existing certificate with this same Apple ID in Apple's Push Certificates Portal, then upload the renewed file in Intune. Never create a new certificate: its topic changes and every device must re-enroll.</p>
+<p>Or with the renewal assistant: <code>apns-monitor renew csr</code> writes the signing request to upload in the portal (choose <strong>Renew</strong>), and <code>apns-monitor renew upload MDM_Certificate.pem</code> refuses a file with another topic or Apple ID before it reaches Intune.</p>
 <p class="links"><a href="${esc(APPLE_PUSH_PORTAL)}" rel="noopener noreferrer">Apple Push Certificates Portal</a><a href="${esc(intuneApplePushPage(input.cloud))}" rel="noopener noreferrer">Intune: Devices › Enrollment › Apple</a></p>
 </section>
 <section aria-labelledby="chart-heading">
