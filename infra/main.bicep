@@ -49,6 +49,18 @@ param thresholdDays string = '60,30,14,7,3,1'
 param warningDays string = '30'
 param criticalDays string = '7'
 param expiredRepeatHours string = '24'
+
+@description('The Apple credentials watched: apns, vpp_token, ade_token (comma-separated).')
+param watch string = 'apns,vpp_token,ade_token'
+
+@description('Hours without a successful VPP/ADE token sync before sync_stale is raised.')
+param syncStaleHours string = '72'
+
+@description('Alert thresholds (days) for VPP tokens; empty: THRESHOLD_DAYS.')
+param vppTokenThresholdDays string = ''
+
+@description('Alert thresholds (days) for ADE tokens; empty: THRESHOLD_DAYS.')
+param adeTokenThresholdDays string = ''
 @description('Deadline of every outbound call (Entra, Graph, Teams, webhook), 1-120 seconds.')
 param httpTimeoutSeconds string = '30'
 @description('Budget of one read of the certificate, retries included; below host.json functionTimeout (10 min).')
@@ -168,6 +180,10 @@ var monitorSettings = {
   WARNING_DAYS: warningDays
   CRITICAL_DAYS: criticalDays
   EXPIRED_REPEAT_HOURS: expiredRepeatHours
+  WATCH: watch
+  SYNC_STALE_HOURS: syncStaleHours
+  VPP_TOKEN_THRESHOLD_DAYS: vppTokenThresholdDays
+  ADE_TOKEN_THRESHOLD_DAYS: adeTokenThresholdDays
   HTTP_TIMEOUT_SECONDS: httpTimeoutSeconds
   CHECK_BUDGET_SECONDS: checkBudgetSeconds
   TEAMS_WEBHOOK_URL: teamsRef

@@ -2,6 +2,9 @@ import { CLOUDS, CLOUD_NAMES, type CloudName } from './clouds';
 import { accessSync, constants, statSync } from 'node:fs';
 import { parseSchedule } from './schedule/ncrontab';
 import { defaultOf, type SettingName } from './settings';
+import { SUBJECT_KINDS, type SubjectKind } from './domain/alertEvent';
+import type { TokenPolicy } from './rules/policy';
+import type { TokenSubjectKind } from './subjects/token';
 import { connectionStringProblem } from './storageConnectionString';
 
 /**
@@ -85,6 +88,10 @@ export interface MonitorConfig {
   storage: StorageConfig;
   tablePrefix: string;
   policy: AlertPolicy;
+  /** The Apple credentials watched (WATCH), in the order given. */
+  watch: SubjectKind[];
+  /** Thresholds and sync staleness per token subject; warning/critical days are the push certificate's. */
+  tokenPolicies: Record<TokenSubjectKind, TokenPolicy>;
   checkSchedule: string;
   webhook: WebhookConfig | null;
   teams: TeamsConfig | null;
@@ -113,6 +120,8 @@ export const DEFAULTS = {
   TABLE_PREFIX: defaultOf('TABLE_PREFIX'),
   HTTP_TIMEOUT_SECONDS: defaultOf('HTTP_TIMEOUT_SECONDS'),
   CHECK_BUDGET_SECONDS: defaultOf('CHECK_BUDGET_SECONDS'),
+  WATCH: defaultOf('WATCH'),
+  SYNC_STALE_HOURS: defaultOf('SYNC_STALE_HOURS'),
 };
 
 /** host.json's functionTimeout is 10 minutes: the read's budget leaves half a minute to record the check. */
@@ -137,6 +146,25 @@ function wholeNumber(env: Env, name: SettingName, fallback: string, min: number,
     throw new ConfigError(name, `a whole number from ${min} to ${max}`, raw);
   }
   return Number(raw);
+}
+
+/** WATCH: which credentials are watched; an unknown name is refused by name, each name once. */
+function parseWatch(env: Env): SubjectKind[] {
+  const raw = value(env, 'WATCH') ?? DEFAULTS.WATCH;
+  const names = raw.split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
+  const expected = `a comma-separated list of ${SUBJECT_KINDS.join(', ')}`;
+  if (names.length === 0) throw new ConfigError('WATCH', expected, raw);
+  for (const name of names) {
+    if (!(SUBJECT_KINDS as readonly string[]).includes(name)) throw new ConfigError('WATCH', `${expected}; "${name}" is not one of them`, raw);
+  }
+  if (new Set(names).size !== names.length) throw new ConfigError('WATCH', `${expected}, each once`, raw);
+  return names as SubjectKind[];
+}
+
+/** A token subject's thresholds: its own setting, else THRESHOLD_DAYS. */
+function tokenThresholds(env: Env, name: 'VPP_TOKEN_THRESHOLD_DAYS' | 'ADE_TOKEN_THRESHOLD_DAYS', fallback: number[]): number[] {
+  const raw = value(env, name);
+  return raw === undefined ? fallback : parseThresholds(raw, name);
 }
 
 export function parseThresholds(raw: string, setting = 'THRESHOLD_DAYS'): number[] {
@@ -326,6 +354,7 @@ export function loadConfig(env: Env): MonitorConfig {
     throw new ConfigError('CRITICAL_DAYS', `a number of days no larger than WARNING_DAYS (${warningDays})`, String(criticalDays));
   }
   const expiredRepeatHours = wholeNumber(env, 'EXPIRED_REPEAT_HOURS', DEFAULTS.EXPIRED_REPEAT_HOURS, 1, 720);
+  const syncStaleHours = wholeNumber(env, 'SYNC_STALE_HOURS', DEFAULTS.SYNC_STALE_HOURS, 1, 8760);
 
   const checkSchedule = value(env, 'CHECK_SCHEDULE') ?? DEFAULTS.CHECK_SCHEDULE;
   try {
@@ -371,6 +400,11 @@ export function loadConfig(env: Env): MonitorConfig {
     storage: parseStorage(env, cloud),
     tablePrefix,
     policy: { thresholdDays, warningDays, criticalDays, expiredRepeatHours },
+    watch: parseWatch(env),
+    tokenPolicies: {
+      vpp_token: { thresholdDays: tokenThresholds(env, 'VPP_TOKEN_THRESHOLD_DAYS', thresholdDays), warningDays, criticalDays, expiredRepeatHours, syncStaleHours },
+      ade_token: { thresholdDays: tokenThresholds(env, 'ADE_TOKEN_THRESHOLD_DAYS', thresholdDays), warningDays, criticalDays, expiredRepeatHours, syncStaleHours },
+    },
     checkSchedule,
     webhook,
     teams: teamsUrl === undefined ? null : { url: teamsUrl },

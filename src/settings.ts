@@ -47,6 +47,11 @@ export const SETTINGS = [
   s('WARNING_DAYS', 'app', '30'),
   s('CRITICAL_DAYS', 'app', '7'),
   s('EXPIRED_REPEAT_HOURS', 'app', '24'),
+  // Which Apple credentials are watched, and the token subjects' own settings.
+  s('WATCH', 'app', 'apns,vpp_token,ade_token'),
+  s('SYNC_STALE_HOURS', 'app', '72'),
+  s('VPP_TOKEN_THRESHOLD_DAYS', 'app'),
+  s('ADE_TOKEN_THRESHOLD_DAYS', 'app'),
   // Deadlines: each outbound call, and the whole read (below host.json's functionTimeout of 10 min).
   s('HTTP_TIMEOUT_SECONDS', 'app', '30'),
   s('CHECK_BUDGET_SECONDS', 'app', '240'),

@@ -17,6 +17,7 @@ import { createRedactor, type Redactor } from '../redact';
 import { MonitorStore } from '../storage/monitorStore';
 import { createTableClient, tableName, type TableRole } from '../storage/tableClients';
 import type { CheckDeps } from '../check/runCheck';
+import { createTokenSubjectRunners, type TokenSubjectRunner } from '../subjects/runners';
 
 /** Everything a handler or command needs, built once from the app settings. */
 export interface Runtime {
@@ -33,6 +34,8 @@ export interface Runtime {
   channels: Notifier[];
   /** The notify function's delivery log, idempotent on the event id. */
   deliveryLog: Outbox;
+  /** The token subjects WATCH names (VPP, ADE), each read and judged beside the push certificate. */
+  tokenSubjects: TokenSubjectRunner[];
   redact: Redactor;
 }
 
@@ -64,6 +67,7 @@ export function createRuntime(env: Env, options: RuntimeOptions = {}): Runtime {
     channels,
     deliveryLog: new Outbox(table('Deliveries'), 'notify', ''),
     redact,
+    tokenSubjects: createTokenSubjectRunners(config, client, redact, { graphEndpoint: config.graphEndpoint, ...options.graph }),
   };
 }
 
@@ -78,6 +82,8 @@ export function checkDeps(runtime: Runtime, log: Logger, now: () => Date = () =>
     redact: runtime.redact,
     log: redactingLogger(log, runtime.redact),
     budgetMs: runtime.config.checkBudgetMs,
+    watchApns: runtime.config.watch.includes('apns'),
+    tokenSubjects: runtime.tokenSubjects,
     delivery: { claimMs: claimMsFor(runtime.config.httpTimeoutMs) },
   };
 }

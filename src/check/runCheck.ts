@@ -9,7 +9,14 @@ import { deliverPending, type AlertDelivery, type DeliveryOptions } from '../not
 import type { Notifier } from '../notify/notifier';
 import { Deadline } from '../net/deadline';
 import type { Redactor } from '../redact';
-import { AlertIdCollision, ConcurrencyConflict, type LoadedState, type MonitorStore } from '../storage/monitorStore';
+import { AlertIdCollision, ConcurrencyConflict, type LoadedState, type MonitorStore, type StoredTokenRead } from '../storage/monitorStore';
+import type { SubjectKind } from '../domain/alertEvent';
+import type { TokenPolicy } from '../rules/policy';
+import { subjectOfAlertId } from '../rules/occurrences';
+import type { TokenSubjectRunner } from '../subjects/runners';
+import { tokenEntries, worstStatus, type SubjectEntry } from '../subjects/subjectEntry';
+import type { TokenFacts, TokenReadOutcome, TokenSubjectKind, TokenSubjectState } from '../subjects/token';
+import { decideTokenSubject } from '../subjects/tokenRules';
 import type { CheckRecord } from '../storage/records';
 
 export interface CheckDeps {
@@ -27,10 +34,14 @@ export interface CheckDeps {
    * starts after it; what is left waits for the next run. Without it the read's own default applies.
    */
   budgetMs?: number;
+  /** Whether the push certificate is watched (WATCH); by default it is. */
+  watchApns?: boolean;
+  /** The token subjects WATCH names (VPP, ADE); none by default. */
+  tokenSubjects?: readonly TokenSubjectRunner[];
 }
 
 /** An open incident as status and the CLI show it. */
-export type OpenIncident = Pick<Incident, 'id' | 'kind' | 'severity' | 'openedAt' | 'summary'>;
+export type OpenIncident = Pick<Incident, 'id' | 'kind' | 'severity' | 'openedAt' | 'summary'> & { subject: SubjectKind; subjectId: string | null };
 
 export interface CheckResult {
   /** The certificate's status, raised to at least the severity of any open incident. */
@@ -45,13 +56,15 @@ export interface CheckResult {
   /** What each channel did with every alert sent in this run (new ones and earlier pending ones). */
   deliveries: AlertDelivery[];
   openIncidents: OpenIncident[];
+  /** Every watched credential: the push certificate first, then each VPP and ADE token. */
+  subjects: SubjectEntry[];
 }
 
 /** Enough for any realistic pile-up of hosts; each round either commits or adopts a newer result. */
 const MAX_COMMIT_ATTEMPTS = 50;
 
-export function openIncidentsOf(state: AlertState): OpenIncident[] {
-  return state.incidents.map(({ id, kind, severity, openedAt, summary }) => ({ id, kind, severity, openedAt, summary }));
+export function openIncidentsOf(state: { incidents: readonly Incident[] }): OpenIncident[] {
+  return state.incidents.map(({ id, kind, severity, openedAt, summary, subjectId }) => ({ id, kind, severity, openedAt, summary, subject: subjectOfAlertId(id) ?? 'apns', subjectId: subjectId ?? null }));
 }
 
 const newEpoch = () => randomBytes(4).toString('hex');
@@ -68,24 +81,23 @@ function winnerCovers(loaded: LoadedState, readStartedAt: string, read: ReadOutc
   return read.kind === 'failed' || winner.status !== 'unknown';
 }
 
-/** One check: read Graph, decide, record atomically, deliver. The timer and the CLI both run this. */
-export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
-  const readStartedAt = deps.now().toISOString();
-  const deadline = deps.budgetMs === undefined ? undefined : Deadline.start(deps.budgetMs);
-  const read = await deps.readCertificate(deadline);
-  const now = deps.now();
+interface ApnsOutcome {
+  alerts: AlertEvent[];
+  /** This run's check, when it committed one (not when it reported the winner's). */
+  check: CheckRecord | null;
+  recorded: CheckRecord;
+  state: AlertState;
+}
+
+/** The push certificate's part of a check: decide and commit under the state's ETag. */
+async function commitApns(deps: CheckDeps, read: ReadOutcome, now: Date, readStartedAt: string): Promise<ApnsOutcome> {
   const checkedAt = now.toISOString();
   const error = read.kind === 'failed' ? deps.redact(read.error) : null;
   const safeRead: ReadOutcome = read.kind === 'failed' ? { ...read, error: error ?? '' } : read;
   const evaluation = evaluate(safeRead, now, deps.policy);
   const certificate = read.kind === 'found' ? read.certificate : null;
-
-  let alerts: AlertEvent[] = [];
-  let check: CheckRecord | null = null;
-  let committedState: AlertState | null = null;
-  let adopted: CheckRecord | null = null;
   let epochOverride: string | null = null;
-  for (let attempt = 1; check === null && adopted === null; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     const loaded = await deps.store.loadState();
     const prior = epochOverride === null ? loaded.state : { ...loaded.state, epoch: epochOverride };
     const decision = decideAlerts(prior, safeRead, { now, policy: deps.policy, tenant: deps.tenant, newEpoch: newEpoch() });
@@ -100,9 +112,7 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
     };
     try {
       await deps.store.commitCheck(loaded.etag, decision.next, candidate, read.kind === 'failed' ? loaded.lastGoodCheck : candidate, decision.alerts);
-      alerts = decision.alerts;
-      check = candidate;
-      committedState = decision.next;
+      return { alerts: decision.alerts, check: candidate, recorded: candidate, state: decision.next };
     } catch (e) {
       if (e instanceof AlertIdCollision) {
         deps.log.warn(`check: ${e.message}`);
@@ -113,22 +123,95 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
         const fresh = await deps.store.loadState();
         if (winnerCovers(fresh, readStartedAt, safeRead)) {
           deps.log.info('check: another run recorded a check of the same moment; reporting its result');
-          adopted = fresh.lastCheck;
-          committedState = fresh.state;
-        } else {
-          await backoff(attempt);
+          return { alerts: [], check: null, recorded: fresh.lastCheck as CheckRecord, state: fresh.state };
         }
+        await backoff(attempt);
       }
     }
   }
+}
 
-  if (check !== null) {
+interface TokenOutcome {
+  subject: TokenSubjectKind;
+  alerts: AlertEvent[];
+  state: TokenSubjectState;
+  lastRead: StoredTokenRead;
+  policy: TokenPolicy;
+}
+
+/** A token subject's part of a check: its own row, ETag and retries, so it never holds the others up. */
+async function commitTokenSubject(deps: CheckDeps, runner: TokenSubjectRunner, read: TokenReadOutcome<TokenFacts>, now: Date, readStartedAt: string): Promise<TokenOutcome> {
+  const safeRead: TokenReadOutcome<TokenFacts> = read.kind === 'failed' ? { ...read, error: deps.redact(read.error) } : read;
+  const lastRead: StoredTokenRead = { checkedAt: now.toISOString(), outcome: safeRead, omitted: 0 };
+  let epochOverride: string | null = null;
+  for (let attempt = 1; ; attempt++) {
+    const loaded = await deps.store.loadSubject(runner.subject);
+    const prior = epochOverride === null ? loaded.state : { ...loaded.state, epoch: epochOverride };
+    const decision = decideTokenSubject(runner.subject, prior, safeRead, { now, policy: runner.policy, tenant: deps.tenant, newEpoch: newEpoch() });
     try {
-      await deps.store.appendHistory(check, alerts, randomUUID().slice(0, 8));
+      await deps.store.commitSubject(runner.subject, loaded.etag, decision.next, lastRead, decision.alerts);
+      return { subject: runner.subject, alerts: decision.alerts, state: decision.next, lastRead, policy: runner.policy };
     } catch (e) {
-      // The state is committed and alerts are queued; a lost history row must not stop delivery.
-      deps.log.error(`check: could not append to history: ${deps.redact(e instanceof Error ? e.message : String(e))}`);
+      if (e instanceof AlertIdCollision) {
+        deps.log.warn(`check ${runner.subject}: ${e.message}`);
+        epochOverride = newEpoch();
+      } else if (!(e instanceof ConcurrencyConflict) || attempt >= MAX_COMMIT_ATTEMPTS) {
+        throw e;
+      } else {
+        const fresh = await deps.store.loadSubject(runner.subject);
+        const winner = fresh.lastRead;
+        if (winner !== null && winner.checkedAt >= readStartedAt && (safeRead.kind === 'failed' || winner.outcome.kind === 'found')) {
+          return { subject: runner.subject, alerts: [], state: fresh.state, lastRead: winner, policy: runner.policy };
+        }
+        await backoff(attempt);
+      }
     }
+  }
+}
+
+/** The push certificate as one entry among the watched credentials. */
+function apnsEntry(recorded: CheckRecord): SubjectEntry {
+  const cert = recorded.certificate;
+  return {
+    subject: 'apns',
+    id: null,
+    name: 'Apple MDM push certificate',
+    status: recorded.status,
+    daysRemaining: recorded.daysRemaining,
+    expirationDateTime: cert?.expirationDateTime ?? null,
+    appleIdentifier: cert?.appleIdentifier ?? null,
+    state: null,
+    lastSyncDateTime: null,
+    error: recorded.error,
+  };
+}
+
+/**
+ * One check: read Graph for every watched credential at once, decide and record each atomically
+ * (one failing never hides the others), deliver. The timer and the CLI both run this.
+ */
+export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
+  const readStartedAt = deps.now().toISOString();
+  const deadline = deps.budgetMs === undefined ? undefined : Deadline.start(deps.budgetMs);
+  const watchApns = deps.watchApns ?? true;
+  const runners = deps.tokenSubjects ?? [];
+  const readAt = deps.now();
+  const [apnsRead, tokenReads] = await Promise.all([
+    watchApns ? deps.readCertificate(deadline) : Promise.resolve(null),
+    Promise.all(runners.map((r) => r.read(deadline, readAt))),
+  ]);
+  const now = deps.now();
+
+  const apns = apnsRead === null ? null : await commitApns(deps, apnsRead, now, readStartedAt);
+  const tokens: TokenOutcome[] = [];
+  for (const [i, runner] of runners.entries()) tokens.push(await commitTokenSubject(deps, runner, tokenReads[i]!, now, readStartedAt));
+  const alerts = [...(apns?.alerts ?? []), ...tokens.flatMap((t) => t.alerts)];
+
+  try {
+    await deps.store.appendHistory(apns?.check ?? null, alerts, now.toISOString(), randomUUID().slice(0, 8));
+  } catch (e) {
+    // The state is committed and alerts are queued; a lost history row must not stop delivery.
+    deps.log.error(`check: could not append to history: ${deps.redact(e instanceof Error ? e.message : String(e))}`);
   }
   for (const alert of alerts) deps.log.info(`alert ${alert.kind} (${alert.severity}) raised: ${alert.id}`);
 
@@ -146,17 +229,22 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
     }
   }
 
-  const state = committedState as AlertState;
-  const recorded = (check ?? adopted) as CheckRecord;
+  const subjects = [
+    ...(apns === null ? [] : [apnsEntry(apns.recorded)]),
+    ...tokens.flatMap((t) => tokenEntries(t.subject, t.lastRead.outcome, t.state, now, t.policy)),
+  ];
+  const incidents = [...(apns === null ? [] : openIncidentsOf(apns.state)), ...tokens.flatMap((t) => openIncidentsOf(t.state))];
+  const recorded = apns?.recorded ?? null;
   return {
-    status: withIncidents(recorded.status, worstIncidentSeverity(state.incidents)),
-    daysRemaining: recorded.daysRemaining,
-    checkedAt: recorded.checkedAt,
-    certificate: recorded.certificate,
-    error: recorded.error,
-    nextThresholdDays: nextThresholdDays(recorded.daysRemaining, deps.policy.thresholdDays),
+    status: withIncidents(worstStatus(subjects.map((e) => e.status)), worstIncidentSeverity(incidents)),
+    daysRemaining: recorded?.daysRemaining ?? null,
+    checkedAt: recorded?.checkedAt ?? now.toISOString(),
+    certificate: recorded?.certificate ?? null,
+    error: recorded?.error ?? null,
+    nextThresholdDays: nextThresholdDays(recorded?.daysRemaining ?? null, deps.policy.thresholdDays),
     alerts,
     deliveries,
-    openIncidents: openIncidentsOf(state),
+    openIncidents: incidents,
+    subjects,
   };
 }

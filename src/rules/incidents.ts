@@ -33,7 +33,7 @@ export function boundSummary(summary: string): string {
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 
 /** The most severe open incident's severity, or null when none is open. */
-export function worstIncidentSeverity(incidents: readonly Incident[]): Severity | null {
+export function worstIncidentSeverity(incidents: readonly Pick<Incident, 'severity'>[]): Severity | null {
   let worst: Severity | null = null;
   for (const i of incidents) if (worst === null || SEVERITY_RANK[i.severity] > SEVERITY_RANK[worst]) worst = i.severity;
   return worst;

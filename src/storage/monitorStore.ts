@@ -4,6 +4,7 @@ import { INITIAL_STATE, type AlertState } from '../domain/decide';
 import { ensureTable, statusCodeOf } from './tableClients';
 import { Outbox } from './outbox';
 import type { AckRecord, CheckRecord, DeliveryFailureRecord, HistoryEntry, RenewalRecord } from './records';
+import { INITIAL_TOKEN_SUBJECT_STATE, type TokenFacts, type TokenReadOutcome, type TokenSubjectKind, type TokenSubjectState } from '../subjects/token';
 
 const PARTITION = 'apns';
 const STATE_ROW = 'state';
@@ -38,6 +39,43 @@ export interface LoadedState {
   /** Alerts a channel refused for good and has not taken since, newest first. */
   deliveryFailures: DeliveryFailureRecord[];
   etag: string | null;
+}
+
+/** What the last read of a token subject found, for status, pages and metrics without a Graph call. */
+export interface StoredTokenRead {
+  checkedAt: string;
+  outcome: TokenReadOutcome<TokenFacts>;
+  /** Tokens left out so the row stays within a Table property (a tenant with very many tokens). */
+  omitted: number;
+}
+
+export interface LoadedSubject {
+  state: TokenSubjectState;
+  lastRead: StoredTokenRead | null;
+  etag: string | null;
+}
+
+interface SubjectEntity {
+  state: string;
+  lastRead: string;
+}
+
+function subjectRow(subject: TokenSubjectKind): string {
+  return `${STATE_ROW}-${subject}`;
+}
+
+/** A Table string property holds 32K UTF-16 characters; the read is cut to fit, saying how much was. */
+const MAX_READ_CHARS = 30_000;
+
+function boundRead(read: StoredTokenRead): StoredTokenRead {
+  if (read.outcome.kind !== 'found' || JSON.stringify(read).length <= MAX_READ_CHARS) return read;
+  const tokens = [...read.outcome.tokens];
+  let omitted = read.omitted;
+  while (tokens.length > 0 && JSON.stringify({ ...read, outcome: { kind: 'found', tokens }, omitted }).length > MAX_READ_CHARS) {
+    tokens.pop();
+    omitted += 1;
+  }
+  return { ...read, outcome: { kind: 'found', tokens }, omitted };
 }
 
 /** Refusals kept on the state for status and the dashboard; history keeps them all. */
@@ -116,18 +154,41 @@ export class MonitorStore {
 
   /** Writes the state, the last check and the new alerts atomically; throws ConcurrencyConflict if beaten. */
   async commitCheck(expectedEtag: string | null, state: AlertState, lastCheck: CheckRecord, lastGoodCheck: CheckRecord | null, alerts: AlertEvent[]): Promise<void> {
+    await this.commitRow(STATE_ROW, expectedEtag, { state: JSON.stringify(state), lastCheck: JSON.stringify(lastCheck), lastGoodCheck: lastGoodCheck === null ? '' : JSON.stringify(lastGoodCheck) }, alerts);
+  }
+
+  /** The state of a token subject (all VPP, or all ADE tokens) and what its last read found. */
+  async loadSubject(subject: TokenSubjectKind): Promise<LoadedSubject> {
+    await ensureTable(this.state);
+    try {
+      const entity = await this.state.getEntity<SubjectEntity>(PARTITION, subjectRow(subject));
+      return {
+        state: { ...INITIAL_TOKEN_SUBJECT_STATE, ...parseJson<Partial<TokenSubjectState>>(entity.state, {}) },
+        lastRead: parseJson<StoredTokenRead | null>(entity.lastRead, null),
+        etag: entity.etag,
+      };
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return { state: INITIAL_TOKEN_SUBJECT_STATE, lastRead: null, etag: null };
+      throw error;
+    }
+  }
+
+  /** A token subject's state, its last read and its new alerts, atomically, as for the push certificate. */
+  async commitSubject(subject: TokenSubjectKind, expectedEtag: string | null, state: TokenSubjectState, lastRead: StoredTokenRead, alerts: AlertEvent[]): Promise<void> {
+    await this.commitRow(subjectRow(subject), expectedEtag, { state: JSON.stringify(state), lastRead: JSON.stringify(boundRead(lastRead)) }, alerts);
+  }
+
+  /**
+   * One state row and the alerts it raised in one transaction guarded by the row's ETag. Each
+   * credential has its own row, so one subject's check never conflicts with another's.
+   */
+  private async commitRow(rowKey: string, expectedEtag: string | null, columns: Record<string, string>, alerts: AlertEvent[]): Promise<void> {
     await ensureTable(this.state);
     const tx = new TableTransaction();
-    const stateEntity = {
-      partitionKey: PARTITION,
-      rowKey: STATE_ROW,
-      state: JSON.stringify(state),
-      lastCheck: JSON.stringify(lastCheck),
-      lastGoodCheck: lastGoodCheck === null ? '' : JSON.stringify(lastGoodCheck),
-    };
-    if (expectedEtag === null) tx.createEntity(stateEntity);
+    const entity = { partitionKey: PARTITION, rowKey, ...columns };
+    if (expectedEtag === null) tx.createEntity(entity);
     // Merge, not Replace: the delivery failures column is written by delivery, not by the check.
-    else tx.updateEntity(stateEntity, 'Merge', { etag: expectedEtag });
+    else tx.updateEntity(entity, 'Merge', { etag: expectedEtag });
     for (const [position, alert] of alerts.entries()) tx.createEntity(this.outbox.row(alert, position));
     try {
       await this.state.submitTransaction(tx.actions);
@@ -138,16 +199,16 @@ export class MonitorStore {
       if (status === 409) {
         // A replace under an ETag never answers 409, so with an ETag the duplicate is an alert row;
         // without one it is the state row only if another run has created it meanwhile.
-        if (expectedEtag === null && (await this.stateExists())) throw new ConcurrencyConflict();
+        if (expectedEtag === null && (await this.rowExists(rowKey))) throw new ConcurrencyConflict();
         throw new AlertIdCollision();
       }
       throw error;
     }
   }
 
-  private async stateExists(): Promise<boolean> {
+  private async rowExists(rowKey: string): Promise<boolean> {
     try {
-      await this.state.getEntity(PARTITION, STATE_ROW, { queryOptions: { select: ['PartitionKey'] } });
+      await this.state.getEntity(PARTITION, rowKey, { queryOptions: { select: ['PartitionKey'] } });
       return true;
     } catch (error) {
       if (statusCodeOf(error) === 404) return false;
@@ -175,11 +236,30 @@ export class MonitorStore {
     }
   }
 
-  async appendHistory(check: CheckRecord, alerts: AlertEvent[], runId: string): Promise<void> {
+  /** As updateState, for a token subject's row (acknowledging its incidents). */
+  async updateSubjectState<T>(subject: TokenSubjectKind, change: (state: TokenSubjectState) => { next: TokenSubjectState; result: T } | null): Promise<T | null> {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.loadSubject(subject);
+      if (loaded.etag === null) return null;
+      const outcome = change(loaded.state);
+      if (outcome === null) return null;
+      try {
+        await this.state.updateEntity({ partitionKey: PARTITION, rowKey: subjectRow(subject), state: JSON.stringify(outcome.next) }, 'Merge', { etag: loaded.etag });
+        return outcome.result;
+      } catch (error) {
+        if (statusCodeOf(error) !== 412 || attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      }
+    }
+  }
+
+  /** The check (when the push certificate was checked) and every alert the run raised, in one batch. */
+  async appendHistory(check: CheckRecord | null, alerts: AlertEvent[], at: string, runId: string): Promise<void> {
+    if (check === null && alerts.length === 0) return;
     await ensureTable(this.history);
-    const key = invertedTimeKey(check.checkedAt);
+    const key = invertedTimeKey(check?.checkedAt ?? at);
     const rows: Array<HistoryEntity & { partitionKey: string; rowKey: string }> = [
-      { partitionKey: PARTITION, rowKey: `${key}-c-${runId}`, type: 'check', at: check.checkedAt, body: JSON.stringify(check) },
+      ...(check === null ? [] : [{ partitionKey: PARTITION, rowKey: `${key}-c-${runId}`, type: 'check', at: check.checkedAt, body: JSON.stringify(check) }]),
       ...alerts.map((a) => ({ partitionKey: PARTITION, rowKey: `${key}-a-${a.id}`, type: 'alert', at: a.occurredAt, body: JSON.stringify(a) })),
     ];
     const tx = new TableTransaction();

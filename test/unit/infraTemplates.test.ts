@@ -249,7 +249,7 @@ describe('watcher of the watcher', () => {
     expect(query).toContain(`message startswith "${CHECK_RECORD_MARKER} "`);
     expect(query).toContain(`substring(message, strlen("${CHECK_RECORD_MARKER} "))`);
     const line = checkRecordLine({
-      status: 'ok', daysRemaining: 200, checkedAt: '2026-01-01T00:00:00.000Z', certificate: null, error: null, nextThresholdDays: 60, alerts: [], deliveries: [], openIncidents: [],
+      status: 'ok', daysRemaining: 200, checkedAt: '2026-01-01T00:00:00.000Z', certificate: null, error: null, nextThresholdDays: 60, alerts: [], deliveries: [], openIncidents: [], subjects: [],
     });
     expect(line.startsWith(`${CHECK_RECORD_MARKER} `)).toBe(true);
     const record = JSON.parse(line.slice(CHECK_RECORD_MARKER.length + 1)) as Record<string, unknown>;
