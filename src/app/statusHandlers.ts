@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { runCheck } from '../check/runCheck';
 import { renderBadge } from '../status/badge';
 import { renderDashboard } from '../status/dashboardPage';
-import { buildStatusDocument, staleAfterMs } from '../status/statusDocument';
+import { loadReadModel } from '../status/readModel';
 import { contextLogger } from './checkHandler';
 import { checkDeps, sharedRuntime, type Runtime } from './runtime';
 
@@ -23,9 +23,7 @@ function onlyGet(request: HttpRequest): HttpResponseInit | null {
  */
 export function makeStatusHandlers(runtime: () => Runtime = sharedRuntime, now: () => Date = () => new Date()) {
   async function current(rt: Runtime) {
-    const at = now();
-    const loaded = await rt.store.loadState();
-    return buildStatusDocument(loaded, at, rt.config.policy, staleAfterMs(rt.config.checkSchedule, at), rt.config.tenantName);
+    return (await loadReadModel(rt, now())).doc;
   }
 
   return {

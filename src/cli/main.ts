@@ -5,7 +5,7 @@ import { runCheck } from '../check/runCheck';
 import { exitCodeFor } from '../domain/status';
 import { stderrLogger } from '../log';
 import { checkDeps, createRuntime, type Runtime } from '../app/runtime';
-import { buildStatusDocument, staleAfterMs } from '../status/statusDocument';
+import { loadReadModel } from '../status/readModel';
 import { staleLine, statusLine, unknownLine } from './format';
 import { sendTestEvent } from './notifyTest';
 import { ackCommand, defaultAcker } from './ack';
@@ -92,23 +92,23 @@ async function check(ctx: CommandContext): Promise<number> {
 
 async function status(ctx: CommandContext): Promise<number> {
   const runtime = ctx.runtime();
-  const loaded = await runtime.store.loadState();
-  const { lastCheck } = loaded;
+  const now = ctx.now();
+  const model = await loadReadModel(runtime, now);
+  const { lastCheck } = model.loaded;
   if (lastCheck === null) {
     if (ctx.json) ctx.io.stdout(JSON.stringify({ status: 'unknown', error: 'no check has been recorded yet' }));
     else ctx.io.stdout(unknownLine('no check has been recorded yet: run `apns-monitor check`'));
     return 3;
   }
-  const now = ctx.now();
-  const staleAfter = staleAfterMs(runtime.config.checkSchedule, now);
+  const staleAfter = model.staleAfterMs;
   // The same staleness as /api/status: the last good check is older than the schedule allows.
-  const doc = buildStatusDocument(loaded, now, runtime.config.policy, staleAfter, runtime.config.tenantName);
+  const doc = model.doc;
   const stale = doc?.stale ?? true;
   // The status of now: the time left recomputed, and open incidents (an acknowledgement counts at once).
   const current = doc?.status ?? lastCheck.status;
   const openIncidents = doc?.openIncidents ?? [];
   if (ctx.json) {
-    ctx.io.stdout(JSON.stringify({ ...lastCheck, status: current, daysRemaining: doc?.daysRemaining ?? lastCheck.daysRemaining, stale, openIncidents, deliveryFailures: doc?.deliveryFailures ?? [] }, null, 2));
+    ctx.io.stdout(JSON.stringify({ ...lastCheck, status: current, daysRemaining: doc?.daysRemaining ?? lastCheck.daysRemaining, stale, openIncidents, deliveryFailures: doc?.deliveryFailures ?? [], subjects: doc?.subjects ?? [] }, null, 2));
     return stale ? 3 : exitCodeFor(current);
   }
   if (!stale) {

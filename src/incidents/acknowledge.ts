@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { acknowledge, type Incident } from '../domain/decide';
+import { acknowledgeIncidents as acknowledgeState, type Incident } from '../rules/incidents';
+import { subjectOfAlertId } from '../rules/occurrences';
+import type { TokenSubjectKind } from '../subjects/token';
 import type { MonitorStore } from '../storage/monitorStore';
 
 export interface AckRequest {
@@ -16,21 +18,31 @@ export const MAX_ACK_BY = 200;
 export const MAX_ACK_NOTE = 2000;
 
 /**
- * Closes open incidents for a person, and writes who and why to history. All or nothing: one
- * unknown id refuses the whole request, so a typo never half-acknowledges a list.
+ * Closes open incidents for a person, and writes who and why to history. Each credential keeps its
+ * incidents in its own state row; an id names its credential (`apns-…`, `vpp_token-…`, `ade_token-…`).
+ * All or nothing: one unknown id refuses the whole request, so a typo never half-acknowledges a list.
  */
-export async function acknowledgeIncidents(store: MonitorStore, request: AckRequest): Promise<AckOutcome> {
-  let unknown: string[] = [];
-  const closed = await store.updateState((state) => {
-    const result = acknowledge(state, request.ids);
-    unknown = result.unknown;
-    if (result.unknown.length > 0 || result.closed.length === 0) return null;
-    return { next: result.next, result: result.closed };
-  });
-  if (request.ids !== 'all' && (closed === null || unknown.length > 0)) {
-    return { ok: false, unknown: unknown.length > 0 ? unknown : request.ids };
+export async function acknowledgeIncidents(store: MonitorStore, request: AckRequest, tokenSubjects: readonly TokenSubjectKind[] = []): Promise<AckOutcome> {
+  const rows: Array<'apns' | TokenSubjectKind> = ['apns', ...tokenSubjects];
+  const wanted = request.ids === 'all' ? null : new Set(request.ids);
+  if (wanted !== null) {
+    // Every id must be open somewhere before anything is closed.
+    const open = new Set<string>();
+    for (const row of rows) for (const i of row === 'apns' ? (await store.loadState()).state.incidents : (await store.loadSubject(row)).state.incidents) open.add(i.id);
+    const unknown = [...wanted].filter((id) => !open.has(id));
+    if (unknown.length > 0) return { ok: false, unknown };
   }
-  const done = closed ?? [];
+  const ids = request.ids;
+  const closing = <S extends { incidents: Incident[] }>(state: S) => {
+    const result = acknowledgeState(state, ids === 'all' ? 'all' : ids.filter((id) => state.incidents.some((i) => i.id === id)));
+    return result.closed.length === 0 ? null : { next: result.next, result: result.closed };
+  };
+  const done: Incident[] = [];
+  for (const row of rows) {
+    if (wanted !== null && ![...wanted].some((id) => (subjectOfAlertId(id) ?? 'apns') === row)) continue;
+    const closed = row === 'apns' ? await store.updateState(closing) : await store.updateSubjectState(row, closing);
+    if (closed !== null) done.push(...closed);
+  }
   if (done.length > 0) {
     await store.appendAck(
       { at: request.at.toISOString(), ids: done.map((i) => i.id), kinds: done.map((i) => i.kind), by: request.by, note: request.note },

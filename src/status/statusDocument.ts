@@ -4,7 +4,10 @@ import { openIncidentsOf, type OpenIncident } from '../check/runCheck';
 import { worstIncidentSeverity } from '../domain/decide';
 import { daysRemaining, nextThresholdDays, statusForExpiry, withIncidents, type CertificateStatus } from '../domain/status';
 import { longestInterval, parseScheduleOnce } from '../schedule/ncrontab';
-import type { LoadedState } from '../storage/monitorStore';
+import type { LoadedState, LoadedSubject } from '../storage/monitorStore';
+import type { TokenPolicy } from '../rules/policy';
+import { tokenEntries, worstStatus, type SubjectEntry } from '../subjects/subjectEntry';
+import type { TokenSubjectKind } from '../subjects/token';
 import type { DeliveryFailureRecord } from '../storage/records';
 
 /** What /api/status answers: the last recorded check, with the time left recomputed now. */
@@ -22,6 +25,15 @@ export interface StatusDocument {
   openIncidents: OpenIncident[];
   /** Alerts a channel refused for good (not retried until its setting changes), newest first. */
   deliveryFailures: DeliveryFailureRecord[];
+  /** Every watched credential: the push certificate, then each VPP and ADE token (time left recomputed now). */
+  subjects: SubjectEntry[];
+}
+
+/** A token subject as stored: its state, its last read and the policy it is judged by. */
+export interface TokenSnapshot {
+  subject: TokenSubjectKind;
+  policy: TokenPolicy;
+  loaded: LoadedSubject;
 }
 
 const DAY_MS = 86_400_000;
@@ -39,15 +51,30 @@ export function staleAfterMs(checkSchedule: string, now: Date): number {
   }
 }
 
-export function buildStatusDocument(loaded: LoadedState, now: Date, policy: AlertPolicy, staleAfter: number, tenant: string | null): StatusDocument | null {
+export function buildStatusDocument(loaded: LoadedState, now: Date, policy: AlertPolicy, staleAfter: number, tenant: string | null, tokens: readonly TokenSnapshot[] = []): StatusDocument | null {
   const last = loaded.lastCheck;
   if (last === null) return null;
   // While reads fail, the last certificate seen still tells how much time is left.
   const certificate = last.certificate ?? loaded.lastGoodCheck?.certificate ?? null;
   const days = certificate === null ? null : daysRemaining(certificate.expirationDateTime, now);
   const own: CertificateStatus = last.status === 'unknown' || last.status === 'not_configured' || certificate === null ? last.status : statusForExpiry(certificate.expirationDateTime, now, policy);
-  const status = withIncidents(own, worstIncidentSeverity(loaded.state.incidents));
   const lastGood = last.lastGoodCheckAt;
+  const apns: SubjectEntry = {
+    subject: 'apns',
+    id: null,
+    name: 'Apple MDM push certificate',
+    status: own,
+    daysRemaining: last.status === 'not_configured' ? null : days,
+    expirationDateTime: last.status === 'not_configured' ? null : (certificate?.expirationDateTime ?? null),
+    appleIdentifier: certificate?.appleIdentifier ?? null,
+    state: null,
+    lastSyncDateTime: null,
+    error: last.error,
+  };
+  const read = tokens.filter((t) => t.loaded.lastRead !== null);
+  const subjects = [apns, ...read.flatMap((t) => tokenEntries(t.subject, t.loaded.lastRead!.outcome, t.loaded.state, now, t.policy))];
+  const openIncidents = [...openIncidentsOf(loaded.state), ...read.flatMap((t) => openIncidentsOf(t.loaded.state))];
+  const status = withIncidents(worstStatus(subjects.map((e) => e.status)), worstIncidentSeverity(openIncidents));
   return {
     status,
     daysRemaining: last.status === 'not_configured' ? null : days,
@@ -58,7 +85,8 @@ export function buildStatusDocument(loaded: LoadedState, now: Date, policy: Aler
     lastError: last.error,
     nextThresholdDays: nextThresholdDays(days, policy.thresholdDays),
     tenant,
-    openIncidents: openIncidentsOf(loaded.state),
+    openIncidents,
     deliveryFailures: loaded.deliveryFailures,
+    subjects,
   };
 }
