@@ -76,6 +76,7 @@ export function defineFunctions(runtime: () => Runtime = sharedRuntime, now: () 
       { name: 'notifySigned', route: 'notify/signed', methods: ANY_METHOD, authLevel: 'anonymous', handler: reportSettingErrors(makeSignedNotifyHandler(runtime, now)) },
       { name: 'status', route: 'status', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.status) },
       { name: 'history', route: 'history', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.history) },
+      { name: 'metrics', route: 'metrics', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.metrics) },
       { name: 'dashboard', route: 'dashboard', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.dashboard) },
       // Anonymous so a wiki can embed it without carrying a key; it shows only the days left.
       { name: 'badge', route: 'badge.svg', methods: ANY_METHOD, authLevel: 'anonymous', handler: reportSettingErrors(views.badge) },

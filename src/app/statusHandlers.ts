@@ -3,6 +3,13 @@ import { runCheck } from '../check/runCheck';
 import { renderBadge } from '../status/badge';
 import { renderDashboard } from '../status/dashboardPage';
 import { loadReadModel } from '../status/readModel';
+import type { StatusDocument } from '../status/statusDocument';
+import { SUBJECT_KINDS, type SubjectKind } from '../domain/alertEvent';
+import { worstIncidentSeverity } from '../rules/incidents';
+import { withIncidents, type CertificateStatus } from '../domain/status';
+import { worstStatus } from '../subjects/subjectEntry';
+import { credentialMetrics } from '../metrics/readModel';
+import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../metrics/prometheus';
 import { contextLogger } from './checkHandler';
 import { checkDeps, sharedRuntime, type Runtime } from './runtime';
 
@@ -15,6 +22,22 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 
 function onlyGet(request: HttpRequest): HttpResponseInit | null {
   return request.method === 'GET' || request.method === 'HEAD' ? null : json(405, { error: `method ${request.method} is not allowed: use GET` }, { allow: 'GET, HEAD' });
+}
+
+const BADGE_LABELS: Record<SubjectKind, string> = { apns: 'APNs', vpp_token: 'VPP', ade_token: 'ADE' };
+
+/**
+ * What a badge shows for one kind of credential: its worst entry (a tenant's VPP tokens are one
+ * badge). The push certificate's badge also carries open incidents, as its status does.
+ */
+function badgeView(doc: StatusDocument | null, subject: SubjectKind): { status: CertificateStatus | null; daysRemaining: number | null } {
+  if (doc === null) return { status: null, daysRemaining: null };
+  if (subject === 'apns') return { status: doc.subjects.some((e) => e.subject === 'apns') ? withIncidents(doc.subjects.find((e) => e.subject === 'apns')!.status, worstIncidentSeverity(doc.openIncidents.filter((i) => i.subject === 'apns'))) : null, daysRemaining: doc.daysRemaining };
+  const entries = doc.subjects.filter((e) => e.subject === subject);
+  if (entries.length === 0) return { status: 'not_configured', daysRemaining: null };
+  const status = withIncidents(worstStatus(entries.map((e) => e.status)), worstIncidentSeverity(doc.openIncidents.filter((i) => i.subject === subject)));
+  const days = entries.map((e) => e.daysRemaining).filter((d): d is number => d !== null);
+  return { status, daysRemaining: days.length === 0 ? null : Math.min(...days) };
 }
 
 /**
@@ -67,13 +90,35 @@ export function makeStatusHandlers(runtime: () => Runtime = sharedRuntime, now: 
       };
     },
 
+    /** GET /api/metrics: the stored read model in Prometheus text format (no Graph call). */
+    async metrics(request: HttpRequest): Promise<HttpResponseInit> {
+      const refused = onlyGet(request);
+      if (refused !== null) return refused;
+      const rt = runtime();
+      const doc = await current(rt);
+      const tenant = rt.config.tenantName;
+      const body = renderPrometheus({
+        credentials: doc === null ? [] : credentialMetrics(doc.subjects, tenant),
+        monitor: {
+          tenant,
+          lastCheckAt: doc?.checkedAt ?? null,
+          lastCheckSucceeded: doc === null ? null : doc.subjects.every((e) => e.status !== 'unknown'),
+          openIncidents: doc?.openIncidents.length ?? 0,
+        },
+      });
+      return { status: 200, body, headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' } };
+    },
+
     async badge(request: HttpRequest): Promise<HttpResponseInit> {
       const refused = onlyGet(request);
       if (refused !== null) return refused;
+      const subject = request.query.get('subject') ?? 'apns';
+      if (!(SUBJECT_KINDS as readonly string[]).includes(subject)) return json(400, { error: `subject must be one of ${SUBJECT_KINDS.join(', ')}`, field: 'subject' });
       const doc = await current(runtime());
+      const view = badgeView(doc, subject as SubjectKind);
       return {
         status: 200,
-        body: renderBadge(doc?.status ?? null, doc?.daysRemaining ?? null, doc?.stale ?? false),
+        body: renderBadge(view.status, view.daysRemaining, doc?.stale ?? false, BADGE_LABELS[subject as SubjectKind]),
         headers: { 'content-type': 'image/svg+xml; charset=utf-8', 'cache-control': 'max-age=300', 'x-content-type-options': 'nosniff' },
       };
     },

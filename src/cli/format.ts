@@ -1,6 +1,7 @@
 import type { OpenIncident } from '../check/runCheck';
 import type { ApnsCertificate } from '../domain/certificate';
 import type { CertificateStatus } from '../domain/status';
+import type { SubjectEntry } from '../subjects/subjectEntry';
 import { day, GRACE_DAYS } from '../domain/summary';
 
 export interface StatusView {
@@ -16,6 +17,30 @@ export interface StatusView {
   checkTime?: string;
   /** Open incidents lead the line: they are why a certificate with months left is CRITICAL. */
   openIncidents?: readonly OpenIncident[];
+  /** Every watched credential; the token subjects' problems and days left join the line. */
+  subjects?: readonly SubjectEntry[];
+}
+
+const SUBJECT_LABEL: Record<SubjectEntry['subject'], string> = { apns: 'push certificate', vpp_token: 'VPP token', ade_token: 'ADE token' };
+const RANK: Record<CertificateStatus, number> = { ok: 0, not_configured: 0, warning: 1, unknown: 2, critical: 3, expired: 4 };
+
+/** One token in words: `VPP token "Contoso" expires 2027-01-05 (5 days), state invalid`. */
+export function tokenText(e: SubjectEntry): string {
+  const who = `${SUBJECT_LABEL[e.subject]} "${e.name ?? e.id ?? 'unknown'}"`;
+  if (e.status === 'unknown') return `${who}: ${e.error ?? 'could not be read'}`;
+  const parts = [e.expirationDateTime === null || e.daysRemaining === null ? who : e.status === 'expired' ? `${who} EXPIRED ${day(e.expirationDateTime)}` : `${who} expires ${day(e.expirationDateTime)} (${daysText(e.daysRemaining)})`];
+  if (e.state !== null && e.state !== 'valid') parts.push(`state ${e.state}`);
+  if (e.error !== null) parts.push(e.error);
+  return parts.join(', ');
+}
+
+/** A performance-data label from a token's name (or id): letters, digits and underscores only, unique. */
+function perfLabel(e: SubjectEntry, taken: Set<string>): string {
+  const base = `${e.subject}_${(e.name ?? e.id ?? 'token').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40) || 'token'}`;
+  let label = `${base}_days_remaining`;
+  for (let n = 2; taken.has(label); n++) label = `${base}_${n}_days_remaining`;
+  taken.add(label);
+  return label;
 }
 
 const LABEL: Record<CertificateStatus, string> = {
@@ -84,13 +109,28 @@ export function statusLine(view: StatusView): string {
   const cert = view.certificate;
   const incidents = incidentText(view.openIncidents ?? []);
   if (incidents !== null) parts.push(incidents);
-  if (view.status === 'unknown') parts.push(view.error ?? 'the certificate could not be read');
+  const subjects = view.subjects ?? [];
+  const apns = subjects.find((e) => e.subject === 'apns');
+  // The tokens that are not fine, worst first: the line leads with the worst credential.
+  const troubled = subjects.filter((e) => e.subject !== 'apns' && RANK[e.status] > 0).sort((a, b) => RANK[b.status] - RANK[a.status]);
+  const tokensFirst = troubled.length > 0 && (apns === undefined || RANK[troubled[0]!.status] > RANK[apns.status]);
+  if (tokensFirst) parts.push(...troubled.map(tokenText));
+  if (apns === undefined && subjects.length > 0) {
+    // The push certificate is not watched (WATCH).
+  } else if (view.status === 'unknown' && (apns === undefined || apns.status === 'unknown')) parts.push(view.error ?? 'the certificate could not be read');
+  else if (view.error !== null && apns?.status === 'unknown') parts.push(view.error);
   else if (cert === null) parts.push('no Apple MDM push certificate is configured in Intune');
-  else if (view.daysRemaining !== null) parts.push(...certificateParts(cert, view.daysRemaining, view.status === 'expired'));
+  else if (view.daysRemaining !== null) parts.push(...certificateParts(cert, view.daysRemaining, (apns?.status ?? view.status) === 'expired'));
+  if (!tokensFirst) parts.push(...troubled.map(tokenText));
   if (view.tenant !== null) parts.push(`tenant ${view.tenant}`);
   if (view.alertsSent !== undefined && view.alertsSent > 0) parts.push(`${view.alertsSent} alert${view.alertsSent === 1 ? '' : 's'} raised`);
   if (view.checkTime !== undefined) parts.push(`checked ${view.checkTime}`);
-  return line(LABEL[view.status], parts, view.daysRemaining === null ? null : perfData(view.daysRemaining, view));
+  const taken = new Set<string>(['days_remaining']);
+  const perf = [
+    ...(view.daysRemaining === null ? [] : [perfData(view.daysRemaining, view)]),
+    ...subjects.filter((e) => e.subject !== 'apns' && e.daysRemaining !== null).map((e) => perfData(e.daysRemaining as number, view).replace(/^days_remaining/, perfLabel(e, taken))),
+  ];
+  return line(LABEL[view.status], parts, perf.length === 0 ? null : perf.join(' '));
 }
 
 /** The line for anything that kept the plugin from answering: a bad setting, a failure, a usage error. */

@@ -112,7 +112,7 @@ async function status(ctx: CommandContext): Promise<number> {
     return stale ? 3 : exitCodeFor(current);
   }
   if (!stale) {
-    ctx.io.stdout(statusLine({ ...lastCheck, status: current, daysRemaining: doc?.daysRemaining ?? lastCheck.daysRemaining, openIncidents, checkTime: lastCheck.checkedAt, tenant: runtime.config.tenantName, ...runtime.config.policy }));
+    ctx.io.stdout(statusLine({ ...lastCheck, status: current, daysRemaining: doc?.daysRemaining ?? lastCheck.daysRemaining, openIncidents, subjects: doc?.subjects ?? [], checkTime: lastCheck.checkedAt, tenant: runtime.config.tenantName, ...runtime.config.policy }));
     return exitCodeFor(current);
   }
   const known = doc?.certificate ?? null;

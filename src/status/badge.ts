@@ -24,20 +24,19 @@ function width(text: string): number {
   return Math.round(text.length * 6.5) + 12;
 }
 
-export function renderBadge(status: CertificateStatus | null, days: number | null, stale: boolean): string {
-  const label = 'APNs';
+export function renderBadge(status: CertificateStatus | null, days: number | null, stale: boolean, label = 'APNs'): string {
   const value = badgeText(status, days, stale);
   const color = status === null || stale ? '#5c5c5c' : STATUS_COLORS[status];
   const lw = width(label);
   const vw = width(value);
   const total = lw + vw;
-  const title = escapeHtml(`APNs certificate: ${value}`);
+  const title = escapeHtml(`${label}: ${value}`);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="20" role="img" aria-label="${title}">
 <title>${title}</title>
 <rect width="${lw}" height="20" fill="#555"/>
 <rect x="${lw}" width="${vw}" height="20" fill="${color}"/>
 <g fill="#fff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">
-<text x="${lw / 2}" y="14">${label}</text>
+<text x="${lw / 2}" y="14">${escapeHtml(label)}</text>
 <text x="${lw + vw / 2}" y="14">${escapeHtml(value)}</text>
 </g>
 </svg>
