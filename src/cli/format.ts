@@ -120,7 +120,11 @@ export function statusLine(view: StatusView): string {
   } else if (view.status === 'unknown' && (apns === undefined || apns.status === 'unknown')) parts.push(view.error ?? 'the certificate could not be read');
   else if (view.error !== null && apns?.status === 'unknown') parts.push(view.error);
   else if (cert === null) parts.push('no Apple MDM push certificate is configured in Intune');
-  else if (view.daysRemaining !== null) parts.push(...certificateParts(cert, view.daysRemaining, (apns?.status ?? view.status) === 'expired'));
+  else if (view.daysRemaining !== null) {
+    const [first, ...rest] = certificateParts(cert, view.daysRemaining, (apns?.status ?? view.status) === 'expired');
+    // Beside tokens, say which credential this is.
+    parts.push(troubled.length > 0 ? `push certificate ${first}` : (first as string), ...rest);
+  }
   if (!tokensFirst) parts.push(...troubled.map(tokenText));
   if (view.tenant !== null) parts.push(`tenant ${view.tenant}`);
   if (view.alertsSent !== undefined && view.alertsSent > 0) parts.push(`${view.alertsSent} alert${view.alertsSent === 1 ? '' : 's'} raised`);

@@ -30,7 +30,7 @@ export function renderBadge(status: CertificateStatus | null, days: number | nul
   const lw = width(label);
   const vw = width(value);
   const total = lw + vw;
-  const title = escapeHtml(`${label}: ${value}`);
+  const title = escapeHtml(`${label === 'APNs' ? 'APNs certificate' : `${label} tokens`}: ${value}`);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="20" role="img" aria-label="${title}">
 <title>${title}</title>
 <rect width="${lw}" height="20" fill="#555"/>

@@ -6,6 +6,7 @@ import { utcText } from '../notify/alertView';
 import type { HistoryEntry } from '../storage/records';
 import { STATUS_COLORS } from './badge';
 import type { StatusDocument } from './statusDocument';
+import type { SubjectEntry } from '../subjects/subjectEntry';
 
 /**
  * The dashboard: one self-contained page (inline CSS, server-drawn SVG, no script, no CDN), so it
@@ -108,6 +109,33 @@ ${items}
 </section>`;
 }
 
+const SUBJECT_TITLE: Record<SubjectEntry['subject'], string> = { apns: 'Push certificate', vpp_token: 'VPP token', ade_token: 'ADE token' };
+
+/** One card per watched credential: the push certificate, each VPP and each ADE token. */
+function credentialCards(doc: StatusDocument | null): string {
+  const entries = doc?.subjects ?? [];
+  if (entries.length <= 1) return '';
+  const card = (e: SubjectEntry) => {
+    const rows: Array<[string, string | null]> = [
+      ['Expires', e.expirationDateTime === null ? null : `${utcText(e.expirationDateTime)}${e.daysRemaining === null ? '' : ` (${e.daysRemaining >= 0 ? `${e.daysRemaining} day${e.daysRemaining === 1 ? '' : 's'} left` : 'expired'})`}`],
+      ['Apple ID', e.appleIdentifier],
+      ['State', e.state],
+      ['Last sync', e.lastSyncDateTime === null ? null : utcText(e.lastSyncDateTime)],
+      ['Problem', e.error],
+    ];
+    return `<li class="card card-${e.status}" data-testid="credential" data-subject="${esc(e.subject)}"><p class="card-kind">${esc(SUBJECT_TITLE[e.subject])}</p><h3>${esc(e.name ?? e.id ?? 'unknown')}</h3><p class="card-status"><span class="sev sev-${e.status === 'ok' || e.status === 'not_configured' ? 'info' : e.status === 'warning' ? 'warning' : 'critical'}">${esc(LABELS[e.status])}</span></p><dl>${rows
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v as string)}</dd>`)
+      .join('')}</dl></li>`;
+  };
+  return `<section aria-labelledby="credentials-heading" data-testid="credentials">
+<h2 id="credentials-heading">Apple credentials</h2>
+<ul class="cards">
+${entries.map(card).join('\n')}
+</ul>
+</section>`;
+}
+
 function deliveryFailures(doc: StatusDocument | null): string {
   const failures = doc?.deliveryFailures ?? [];
   if (failures.length === 0) return '';
@@ -129,6 +157,7 @@ main{max-width:60rem;margin:0 auto;padding:1rem}
 .status h1{margin:0;font-size:clamp(2rem,8vw,3.5rem);line-height:1.1}
 .status .days{font-size:clamp(1.25rem,5vw,2rem);margin:.25rem 0}
 .status p{margin:.25rem 0}
+.cards{list-style:none;padding:0;margin:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:.75rem}.card{border:1px solid var(--line);border-left:.4rem solid #0e700e;border-radius:.5rem;padding:.5rem .75rem}.card h3{margin:.1rem 0;font-size:1.05rem;word-break:break-word}.card-kind{margin:0;color:var(--muted);font-size:.85rem}.card-status{margin:.25rem 0}.card-warning{border-left-color:#8a4b00}.card-critical,.card-expired{border-left-color:#a4262c}.card-unknown,.card-not_configured{border-left-color:#5c5c5c}
 .incidents{border-left:.4rem solid #a4262c}.incidents ul{list-style:none;padding:0;margin:0}.incidents li{margin:.5rem 0}.incidents p{margin:.25rem 0}.ack-hint code{word-break:break-all}
 .stale{background:#fff4ce;color:#1b1b1b;border-left:.4rem solid #8a4b00;padding:.5rem .75rem;border-radius:.25rem}
 section{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:1rem 1.25rem;margin-bottom:1rem}
@@ -195,6 +224,7 @@ ${daysLine}
 ${cert === null ? '' : `<p>Expires <strong>${esc(utcText(cert.expirationDateTime))}</strong></p>`}
 </div>
 ${incidentBanner(doc)}
+${credentialCards(doc)}
 ${doc?.stale === true ? `<p class="stale" data-testid="stale"><strong>Stale:</strong> the last good check was ${doc.lastGoodCheckAt === null ? 'never' : esc(utcText(doc.lastGoodCheckAt))}. The monitor may not be running or cannot read Graph.</p>` : ''}
 <section aria-labelledby="renew-heading">
 <h2 id="renew-heading">Renewing</h2>

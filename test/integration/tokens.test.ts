@@ -1,0 +1,171 @@
+import { spawnSync } from 'node:child_process';
+import { HttpRequest, InvocationContext } from '@azure/functions';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { makeStatusHandlers } from '../../src/app/statusHandlers';
+import { createRuntime, type Runtime } from '../../src/app/runtime';
+import { main } from '../../src/cli/main';
+import type { AlertEvent } from '../../src/domain/alertEvent';
+import type { StatusDocument } from '../../src/status/statusDocument';
+import { adeToken, apnsCertificate, vppToken, VPP_TOKEN_SECRET_PREFIX } from '../doubles/graphDouble';
+import { storageEnv, useDoubles } from '../support/harness';
+
+/**
+ * Issue 11 end to end: the push certificate, VPP and ADE tokens watched side by side, through the CLI,
+ * the status, badge and metrics functions, Azurite and the loopback Graph double.
+ */
+
+const { graph, hook } = useDoubles();
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const T = new Date('2026-12-26T10:00:00Z');
+const at = (days: number) => new Date(T.getTime() + days * DAY);
+const iso = (d: Date) => d.toISOString();
+
+beforeEach(() => {
+  hook.received.length = 0;
+  hook.script.length = 0;
+  graph.certificate = apnsCertificate(iso(at(200)));
+  graph.vppTokens = [];
+  graph.depOnboardingSettings = [];
+  graph.vppTokensScript.length = 0;
+  graph.depOnboardingSettingsScript.length = 0;
+  graph.collectionPageSize = 100;
+});
+
+function setup(extra: Record<string, string> = {}) {
+  const env = { ...graph.env(), ...storageEnv(), TENANT_NAME: 'Contoso', WEBHOOK_URL: hook.url('/tokens'), WEBHOOK_SECRET: 'tokens-webhook-secret-value', ...extra };
+  const runtime = (): Runtime => createRuntime(env, { graph: { retryDelaySeconds: 0, networkRetryDelayMs: 10 } });
+  const run = async (args: string[], now: Date) => {
+    const out: string[] = [];
+    const code = await main(args, { env, now: () => now, stdout: (t) => void out.push(t), stderr: () => undefined, runtime: (e) => createRuntime(e, { graph: { retryDelaySeconds: 0, networkRetryDelayMs: 10 } }) });
+    return { code, out: out.join('\n') };
+  };
+  const view = async (name: 'status' | 'metrics' | 'badge', now: Date, query: Record<string, string> = {}) => {
+    const rt = runtime();
+    const handlers = makeStatusHandlers(() => rt, () => now);
+    const res = await handlers[name](new HttpRequest({ method: 'GET', url: `http://127.0.0.1/api/${name}`, query }), new InvocationContext({ functionName: name, logHandler: () => undefined }));
+    return { status: res.status ?? 200, body: String(res.body ?? ''), json: res.jsonBody as StatusDocument };
+  };
+  return { env, run, view, runtime };
+}
+
+const kinds = () => hook.events<AlertEvent>().map((e) => `${e.subject}:${e.kind}`);
+
+describe('0, 1 and 3 tokens of each kind', () => {
+  test.each([0, 1, 3])('%i tokens of each kind: one subject entry each, healthy, no alert', async (n) => {
+    graph.vppTokens = Array.from({ length: n }, (_, i) => vppToken(`vpp-${i}`, iso(at(300)), { lastSyncDateTime: iso(at(-0.1)) }));
+    graph.depOnboardingSettings = Array.from({ length: n }, (_, i) => adeToken(`ade-${i}`, iso(at(300)), { lastSuccessfulSyncDateTime: iso(at(-0.1)) }));
+    const { run } = setup();
+    const r = await run(['check', '--json'], T);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out) as { status: string; subjects: Array<{ subject: string; status: string }> };
+    expect(doc.status).toBe('ok');
+    expect(doc.subjects.map((e) => e.subject)).toEqual(['apns', ...Array(n).fill('vpp_token'), ...Array(n).fill('ade_token')]);
+    expect(hook.received).toHaveLength(0);
+  });
+
+  test('paging: 3 pages of VPP tokens are read whole (one GET per page)', async () => {
+    graph.collectionPageSize = 2;
+    graph.vppTokens = Array.from({ length: 5 }, (_, i) => vppToken(`vpp-${i}`, iso(at(300)), { lastSyncDateTime: iso(at(-0.1)) }));
+    const { run } = setup({ WATCH: 'vpp_token' });
+    const before = graph.requests.filter((q) => q.path.includes('vppTokens')).length;
+    const r = await run(['check', '--json'], T);
+    const doc = JSON.parse(r.out) as { subjects: Array<{ id: string }> };
+    expect(doc.subjects.map((e) => e.id)).toEqual(['vpp-0', 'vpp-1', 'vpp-2', 'vpp-3', 'vpp-4']);
+    expect(graph.requests.filter((q) => q.path.includes('vppTokens')).length - before).toBe(3);
+  });
+});
+
+describe('one failing subject never hides the others', () => {
+  test('403 on depOnboardingSettings: ADE unknown naming the permission; the push certificate and VPP are still checked and alerted; monitor_failing for ADE only', async () => {
+    graph.certificate = apnsCertificate(iso(at(10)));
+    graph.vppTokens = [vppToken('vpp-1', iso(at(5)), { lastSyncDateTime: iso(at(-0.1)) })];
+    const forbidden = { status: 403, body: { error: { code: 'Forbidden', message: 'Application is not authorized to perform this operation.' } } };
+    graph.depOnboardingSettingsScript.push(forbidden, forbidden);
+    const { run, view } = setup();
+    const first = await run(['check', '--json'], T);
+    const doc = JSON.parse(first.out) as { status: string; subjects: Array<{ subject: string; status: string; error: string | null }> };
+    const ade = doc.subjects.find((e) => e.subject === 'ade_token')!;
+    expect(ade.status).toBe('unknown');
+    expect(ade.error).toMatch(/DeviceManagementServiceConfig\.Read\.All/);
+    expect(doc.subjects.find((e) => e.subject === 'apns')!.status).toBe('warning');
+    expect(kinds().sort()).toEqual(['apns:expiring', 'vpp_token:expiring']);
+    await run(['check'], new Date(T.getTime() + 6 * HOUR));
+    expect(kinds().filter((k) => k.endsWith('monitor_failing'))).toEqual(['ade_token:monitor_failing']);
+    const status = await view('status', new Date(T.getTime() + 7 * HOUR));
+    expect(status.json.subjects.find((e) => e.subject === 'ade_token')!.status).toBe('unknown');
+  });
+});
+
+describe('every new alert kind, once, with incidents acknowledged like the push certificate', () => {
+  test('VPP: expiring, token_invalid, sync_failed, sync_stale, sync_recovered, renewed, apple_id_changed, removed; ADE: sync_failed naming its code, expired', async () => {
+    const { run, view } = setup();
+    const synced = (d: number) => iso(at(d - 0.1));
+    graph.vppTokens = [vppToken('vpp-a', iso(at(20)), { lastSyncDateTime: synced(0) }), vppToken('vpp-b', iso(at(300)), { lastSyncDateTime: synced(0) })];
+    graph.depOnboardingSettings = [adeToken('ade-a', iso(at(0.5)), { lastSuccessfulSyncDateTime: synced(0) })];
+    await run(['check'], T);
+    // vpp-b turns invalid and its sync fails; ADE reports a sync error code.
+    graph.vppTokens = [vppToken('vpp-a', iso(at(20)), { lastSyncDateTime: synced(1) }), vppToken('vpp-b', iso(at(300)), { state: 'invalid', lastSyncStatus: 'failed', lastSyncDateTime: synced(1) })];
+    graph.depOnboardingSettings = [adeToken('ade-a', iso(at(0.5)), { lastSuccessfulSyncDateTime: synced(1), lastSyncErrorCode: 4012 })];
+    const second = await run(['check'], at(1));
+    expect(second.code).toBe(2);
+    // vpp-a stops syncing for more than SYNC_STALE_HOURS (72 h); vpp-b keeps trying (and failing).
+    graph.vppTokens = [vppToken('vpp-a', iso(at(20)), { lastSyncDateTime: synced(1) }), vppToken('vpp-b', iso(at(300)), { state: 'invalid', lastSyncStatus: 'failed', lastSyncDateTime: synced(5) })];
+    await run(['check'], at(5));
+    // It syncs again, is renewed under another Apple ID; vpp-b is deleted.
+    graph.vppTokens = [vppToken('vpp-a', iso(at(400)), { lastSyncDateTime: synced(6), appleId: 'new-vpp-admin@contoso.com' })];
+    await run(['check'], at(6));
+    const all = kinds();
+    for (const k of ['vpp_token:expiring', 'vpp_token:token_invalid', 'vpp_token:sync_failed', 'vpp_token:sync_stale', 'vpp_token:sync_recovered', 'vpp_token:renewed', 'vpp_token:apple_id_changed', 'vpp_token:removed', 'ade_token:sync_failed']) {
+      expect(all.filter((x) => x === k), k).toHaveLength(1);
+    }
+    // Expired repeats every EXPIRED_REPEAT_HOURS while it lasts: the checks on days 1, 5 and 6.
+    expect(all.filter((x) => x === 'ade_token:expired')).toHaveLength(3);
+    const adeFailed = hook.events<AlertEvent>().find((e) => e.subject === 'ade_token' && e.kind === 'sync_failed')!;
+    expect(adeFailed).toMatchObject({ subjectId: 'ade-a', subjectName: 'ADE token ade-a', syncErrorCode: 4012 });
+    expect(adeFailed.summary).toContain('4012');
+    const invalid = hook.events<AlertEvent>().find((e) => e.kind === 'token_invalid')!;
+    expect(invalid).toMatchObject({ subject: 'vpp_token', subjectId: 'vpp-b', state: 'invalid', severity: 'critical' });
+    expect(new Set(hook.events<AlertEvent>().map((e) => e.id)).size).toBe(hook.received.length);
+
+    // The removal and the Apple ID change stay open until acknowledged, by id, through the same ack.
+    const status = await view('status', at(6));
+    const open = status.json.openIncidents.filter((i) => i.subject === 'vpp_token');
+    expect(open.map((i) => i.kind).sort()).toEqual(['apple_id_changed', 'removed']);
+    for (const i of open) expect((await run(['ack', i.id, '--by', 'Alex'], at(6.1))).code).toBe(0);
+    expect((await view('status', at(6.2))).json.openIncidents.filter((i) => i.subject === 'vpp_token')).toEqual([]);
+  });
+});
+
+describe('status, badge, metrics', () => {
+  test('the badge takes ?subject=; metrics are accepted by promtool; the VPP token secret is nowhere', async () => {
+    graph.vppTokens = [vppToken('vpp-1', iso(at(5)), { lastSyncDateTime: iso(at(-0.1)), displayName: 'Contoso "Main" \\ store' })];
+    graph.depOnboardingSettings = [adeToken('ade-1', iso(at(90)), { lastSuccessfulSyncDateTime: iso(at(-0.1)) })];
+    graph.ignoreSelect = true; // a server that sends the secret anyway
+    try {
+      const { run, view, runtime } = setup();
+      const check = await run(['check'], T);
+      expect(check.out).toMatch(/^APNS CRITICAL - VPP token "Contoso "Main" \\ store" expires 2026-12-31 \(5 days\) - push certificate expires 2027-07-14 \(200 days\) - Apple ID intune-apns@contoso.com - tenant Contoso - 1 alert raised \| /);
+      expect(check.out).toMatch(/ \| days_remaining=\d+;31:;8: vpp_token_contoso_main_store_days_remaining=5;31:;8: ade_token_ade_token_ade_1_days_remaining=\d+;31:;8:$/);
+      const badge = await view('badge', T, { subject: 'vpp_token' });
+      expect(badge.body).toContain('>VPP</text>');
+      expect(badge.body).toContain('5 days');
+      expect((await view('badge', T, { subject: 'nope' })).status).toBe(400);
+      const metrics = await view('metrics', T);
+      expect(metrics.body).toContain('apple_credential_expiry_timestamp_seconds{tenant="Contoso",subject="vpp_token",id="vpp-1",name="Contoso \\"Main\\" \\\\ store"}');
+      expect(metrics.body).toMatch(/apns_monitor_open_incidents\{tenant="Contoso"\} 0/);
+      const promtool = spawnSync('promtool', ['check', 'metrics'], { input: metrics.body, encoding: 'utf8' });
+      if (promtool.error === undefined || process.env['CI'] === 'true') {
+        expect(promtool.status, `${promtool.stdout}${promtool.stderr}`).toBe(0);
+        expect(`${promtool.stdout}${promtool.stderr}`).toBe('');
+      }
+      const status = await view('status', T);
+      const history = await runtime().store.listHistory(100);
+      const state = await runtime().store.loadSubject('vpp_token');
+      const everything = [check.out, JSON.stringify(status.json), JSON.stringify(history), JSON.stringify(state), metrics.body, badge.body, JSON.stringify(hook.received)].join('\n');
+      expect(everything).not.toContain(VPP_TOKEN_SECRET_PREFIX);
+    } finally {
+      graph.ignoreSelect = false;
+    }
+  });
+});
