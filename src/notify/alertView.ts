@@ -1,4 +1,4 @@
-import { APPLE_PUSH_PORTAL, intuneApplePushPage, type CloudName } from '../clouds';
+import { APPLE_PUSH_PORTAL, CLOUDS, intuneApplePushPage, type CloudName } from '../clouds';
 import type { AlertEvent } from '../domain/alertEvent';
 import { renewalAdvice, tokenHeadline } from '../render/tokenText';
 
@@ -136,11 +136,31 @@ export function alertView(e: AlertEvent, options: ViewOptions): AlertView {
     summary: clip(e.summary),
     advice: advice(e),
     facts,
-    links: [
-      { title: 'Intune: Devices › Enrollment › Apple › MDM Push certificate', url: intuneApplePushPage(options.cloud) },
-      { title: "Apple Push Certificates Portal", url: APPLE_PUSH_PORTAL },
-    ],
+    links: linksFor(e, options.cloud),
   };
+}
+
+const APPLE_BUSINESS_MANAGER = 'https://business.apple.com';
+const APPLE_SCHOOL_MANAGER = 'https://school.apple.com';
+
+/** Where each credential is renewed: in Intune, and at Apple. */
+function linksFor(e: AlertEvent, cloud: CloudName): Array<{ title: string; url: string }> {
+  const apple = [
+    { title: 'Apple Business Manager', url: APPLE_BUSINESS_MANAGER },
+    { title: 'Apple School Manager', url: APPLE_SCHOOL_MANAGER },
+  ];
+  switch (e.subject) {
+    case 'vpp_token':
+      // No stable deep link to the token list: the admin center's home, with the path to follow.
+      return [{ title: 'Intune: Tenant administration › Connectors and tokens › Apple VPP tokens', url: CLOUDS[cloud].intuneAdminCenter }, ...apple];
+    case 'ade_token':
+      return [{ title: 'Intune: Devices › Enrollment › Apple › Enrollment program tokens', url: intuneApplePushPage(cloud) }, ...apple];
+    case 'apns':
+      return [
+        { title: 'Intune: Devices › Enrollment › Apple › MDM Push certificate', url: intuneApplePushPage(cloud) },
+        { title: 'Apple Push Certificates Portal', url: APPLE_PUSH_PORTAL },
+      ];
+  }
 }
 
 /**
