@@ -14,7 +14,7 @@ import type { AlertEvent } from '../src/domain/alertEvent';
 import { startLocalHost } from '../src/localHost/serve';
 import { startAzurite } from '../test/doubles/azurite';
 import { GraphDouble } from '../test/doubles/graphDouble';
-import { compressedYear, YEAR_SPAN_AFTER_EXPIRY } from '../test/doubles/simulatedTenant';
+import { compressedYear, demoTokens, YEAR_SPAN_AFTER_EXPIRY } from '../test/doubles/simulatedTenant';
 import { WebhookReceiver, type ReceivedRequest } from '../test/doubles/webhookReceiver';
 
 const once = process.argv.includes('--once');
@@ -28,8 +28,9 @@ function describeDelivery(r: ReceivedRequest, secret: string): string {
     return `Teams card: "${card.body[0]?.items?.[0]?.text ?? ''}"`;
   }
   const event = body as unknown as AlertEvent;
+  const about = event.subject === 'apns' ? '' : ` ${event.subject === 'vpp_token' ? 'VPP' : 'ADE'} "${event.subjectName ?? event.subjectId ?? ''}"`;
   const signed = r.headers['x-signature-256'] === `sha256=${createHmac('sha256', secret).update(r.body).digest('hex')}`;
-  return `webhook: [${event.severity}] ${event.kind}${event.thresholdDays === null ? '' : ` (${event.thresholdDays}-day threshold)`} ${signed ? '(signature verified)' : '(BAD SIGNATURE)'}`;
+  return `webhook: [${event.severity}]${about} ${event.kind}${event.thresholdDays === null ? '' : ` (${event.thresholdDays}-day threshold)`} ${signed ? '(signature verified)' : '(BAD SIGNATURE)'}`;
 }
 
 async function main(): Promise<number> {
@@ -61,7 +62,11 @@ async function main(): Promise<number> {
     let seen = 0;
     for (const step of compressedYear(expiry)) {
       step.apply(graph);
+      const tokens = demoTokens(step.at, expiry);
+      graph.vppTokens = tokens.vppTokens;
+      graph.depOnboardingSettings = tokens.depOnboardingSettings;
       if (step.event !== null) console.log(`\n  ── ${step.at.toISOString().slice(0, 10)}: ${step.event}`);
+      if (tokens.event !== null) console.log(`\n  ── ${step.at.toISOString().slice(0, 10)}: ${tokens.event}`);
       const result = await runCheck(checkDeps(runtime, quiet, () => step.at));
       console.log(`  check ${step.at.toISOString().slice(0, 16)}Z  ${statusLine({ ...result, tenant: null, ...runtime.config.policy })}`);
       for (const r of inbox.received.slice(seen)) console.log(`    📨 ${describeDelivery(r, secret)}`);
@@ -74,7 +79,7 @@ async function main(): Promise<number> {
         }
       }
     }
-    const kinds = [...new Set(inbox.received.filter((r) => r.path.startsWith('/webhook')).map((r) => (JSON.parse(r.body) as AlertEvent).kind))];
+    const kinds = [...new Set(inbox.received.filter((r) => r.path.startsWith('/webhook')).map((r) => { const e = JSON.parse(r.body) as AlertEvent; return e.subject === 'apns' ? e.kind : `${e.subject}:${e.kind}`; }))];
     console.log(`\nThe inbox received ${inbox.received.length} messages (each alert once per channel); alert kinds: ${kinds.join(', ')}.`);
     const history = await runtime.store.listHistory(500);
     console.log(`Table Storage recorded ${history.filter((h) => h.type === 'check').length} checks and ${history.filter((h) => h.type === 'alert').length} alerts.`);

@@ -30,6 +30,8 @@ export function tokenText(e: SubjectEntry): string {
   if (e.status === 'unknown') return `${who}: ${e.error ?? 'could not be read'}`;
   const parts = [e.expirationDateTime === null || e.daysRemaining === null ? who : e.status === 'expired' ? `${who} EXPIRED ${day(e.expirationDateTime)}` : `${who} expires ${day(e.expirationDateTime)} (${daysText(e.daysRemaining)})`];
   if (e.state !== null && e.state !== 'valid') parts.push(`state ${e.state}`);
+  // A token can be in trouble with months left: its sync is what says why.
+  if (e.status !== 'ok' && e.lastSyncDateTime !== null) parts.push(`last sync ${e.lastSyncDateTime.slice(0, 16).replace('T', ' ')} UTC`);
   if (e.error !== null) parts.push(e.error);
   return parts.join(', ');
 }

@@ -1,4 +1,4 @@
-import { apnsCertificate, GraphDouble } from './graphDouble';
+import { adeToken, apnsCertificate, GraphDouble, vppToken } from './graphDouble';
 
 /**
  * A tenant whose push certificate moves through a compressed year, so that every alert kind fires:
@@ -58,4 +58,61 @@ export function compressedYear(expiry: Date): TenantStep[] {
     { at: before(-YEAR_SPAN_AFTER_EXPIRY), event: null, apply: keep, acknowledge: 'devices re-enrolled under the new topic' },
   );
   return steps;
+}
+
+export interface DemoTokens {
+  vppTokens: Array<Record<string, unknown>>;
+  depOnboardingSettings: Array<Record<string, unknown>>;
+  /** What changed for the tokens at this moment, for the narration. */
+  event: string | null;
+}
+
+/**
+ * The tenant's VPP and ADE tokens at `at`, across the same compressed year (days counted from the push
+ * certificate's first expiry): a VPP token nears expiry and is renewed, another turns invalid for a
+ * while, and the ADE token's sync fails, recovers, goes stale and recovers, so every token alert kind
+ * fires once.
+ */
+export function demoTokens(at: Date, expiry: Date): DemoTokens {
+  const after = (days: number) => expiry.getTime() + days * DAY;
+  const t = at.getTime();
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const fresh = iso(t - 3_600_000);
+  const appsRenewed = t >= after(55);
+  const schoolInvalid = t >= after(115) && t < after(145);
+  const adeFailing = t >= after(29.5) && t < after(55);
+  const adeStale = t >= after(175) && t < after(195);
+  const vppTokens = [
+    vppToken('vpp-contoso-apps', iso(appsRenewed ? after(425) : after(60)), { organizationName: 'Contoso Ltd', displayName: 'Contoso Apps', lastSyncDateTime: fresh }),
+    vppToken('vpp-contoso-school', iso(after(300)), {
+      organizationName: 'Contoso Academy',
+      displayName: 'Contoso School',
+      vppTokenAccountType: 'education',
+      appleId: 'vpp-school@contoso.com',
+      state: schoolInvalid ? 'invalid' : 'valid',
+      lastSyncDateTime: fresh,
+    }),
+  ];
+  const depOnboardingSettings = [
+    adeToken('ade-contoso', iso(after(330)), {
+      tokenName: 'Contoso ADE',
+      lastSyncErrorCode: adeFailing ? 4012 : 0,
+      lastSuccessfulSyncDateTime: adeStale ? iso(after(150)) : adeFailing ? iso(after(29.5)) : fresh,
+    }),
+  ];
+  const near = (d: number) => Math.abs(t - after(d)) < DAY / 2;
+  const event = near(30)
+    ? "the ADE token's sync with Apple Business Manager starts failing (error 4012)"
+    : near(60)
+      ? 'the VPP token "Contoso Apps" is renewed with the same account; the ADE sync works again'
+      : near(120)
+        ? 'the VPP token "Contoso School" turns invalid (its content token was replaced elsewhere)'
+        : near(150)
+          ? 'a fresh content token is uploaded for "Contoso School"'
+          : near(180)
+            ? 'the ADE token has not synced for a month'
+            : near(200)
+              ? 'the ADE token syncs again'
+              : null;
+  return { vppTokens, depOnboardingSettings, event };
 }

@@ -145,7 +145,7 @@ describe('status, badge, metrics', () => {
     try {
       const { run, view, runtime } = setup();
       const check = await run(['check'], T);
-      expect(check.out).toMatch(/^APNS CRITICAL - VPP token "Contoso "Main" \\ store" expires 2026-12-31 \(5 days\) - push certificate expires 2027-07-14 \(200 days\) - Apple ID intune-apns@contoso.com - tenant Contoso - 1 alert raised \| /);
+      expect(check.out).toMatch(/^APNS CRITICAL - VPP token "Contoso "Main" \\ store" expires 2026-12-31 \(5 days\), last sync 2026-12-26 07:36 UTC - push certificate expires 2027-07-14 \(200 days\) - Apple ID intune-apns@contoso.com - tenant Contoso - 1 alert raised \| /);
       expect(check.out).toMatch(/ \| days_remaining=\d+;31:;8: vpp_token_contoso_main_store_days_remaining=5;31:;8: ade_token_ade_token_ade_1_days_remaining=\d+;31:;8:$/);
       const badge = await view('badge', T, { subject: 'vpp_token' });
       expect(badge.body).toContain('>VPP</text>');
