@@ -239,3 +239,30 @@ describe('settings that look plausible but cannot work are refused at start, by 
     expect(() => loadConfig({ ...base, WEBSITE_HOSTNAME: 'localhost:7071/', NOTIFY_KEY: 'k' })).toThrow(/WEBSITE_HOSTNAME/);
   });
 });
+
+describe('WATCH and the token subjects', () => {
+  test('by default every credential is watched, with THRESHOLD_DAYS for the tokens and 72 h of sync staleness', () => {
+    const c = loadConfig(base);
+    expect(c.watch).toEqual(['apns', 'vpp_token', 'ade_token']);
+    expect(c.tokenPolicies.vpp_token).toEqual({ thresholdDays: [60, 30, 14, 7, 3, 1], warningDays: 30, criticalDays: 7, expiredRepeatHours: 24, syncStaleHours: 72 });
+  });
+
+  test('per-subject thresholds and staleness', () => {
+    const c = loadConfig({ ...base, WATCH: ' VPP_token , apns ', VPP_TOKEN_THRESHOLD_DAYS: '30,7', SYNC_STALE_HOURS: '48' });
+    expect(c.watch).toEqual(['vpp_token', 'apns']);
+    expect(c.tokenPolicies.vpp_token.thresholdDays).toEqual([30, 7]);
+    expect(c.tokenPolicies.ade_token.thresholdDays).toEqual([60, 30, 14, 7, 3, 1]);
+    expect(c.tokenPolicies.ade_token.syncStaleHours).toBe(48);
+  });
+
+  test.each([
+    [{ WATCH: 'apns,vpp' }, /^Invalid setting WATCH="apns,vpp": expected a comma-separated list of apns, vpp_token, ade_token; "vpp" is not one of them$/],
+    [{ WATCH: ',' }, /^Invalid setting WATCH=",": expected a comma-separated list/],
+    [{ WATCH: 'apns,apns' }, /each once/],
+    [{ SYNC_STALE_HOURS: '0' }, /^Invalid setting SYNC_STALE_HOURS="0"/],
+    [{ ADE_TOKEN_THRESHOLD_DAYS: 'soon' }, /^Invalid setting ADE_TOKEN_THRESHOLD_DAYS="soon"/],
+  ])('%j is refused by name', (bad, message) => {
+    expect(() => loadConfig({ ...base, ...bad })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, ...bad })).toThrow(message);
+  });
+});
