@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MonitorConfig } from '../config';
-import type { AlertEvent } from '../domain/alertEvent';
+import { NOT_APPLICABLE, type AlertEvent } from '../domain/alertEvent';
 import type { Notifier } from '../notify/notifier';
 import { sendToNotifyFunction } from '../notify/notifyFunction';
 import type { Redactor } from '../redact';
@@ -13,6 +13,7 @@ export interface ChannelReport {
 
 export function testEvent(tenant: string | null, now: Date): AlertEvent {
   return {
+    ...NOT_APPLICABLE,
     id: `apns-test-${randomUUID()}`,
     kind: 'test',
     severity: 'info',
@@ -20,21 +21,6 @@ export function testEvent(tenant: string | null, now: Date): AlertEvent {
     tenant,
     summary: `Test message from apns-expiry-monitor${tenant === null ? '' : ` for ${tenant}`}: if you can read this, alerts about the Apple MDM push certificate reach this channel.`,
     occurredAt: now.toISOString(),
-    thresholdDays: null,
-    daysRemaining: null,
-    expirationDateTime: null,
-    appleIdentifier: null,
-    topicIdentifier: null,
-    certificateSerialNumber: null,
-    graceEndsDateTime: null,
-    graceDaysRemaining: null,
-    previous: null,
-    error: null,
-    subjectId: null,
-    subjectName: null,
-    state: null,
-    lastSyncDateTime: null,
-    syncErrorCode: null,
   };
 }
 

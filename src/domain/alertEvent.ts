@@ -66,3 +66,23 @@ export interface AlertEvent {
   /** ADE: lastSyncErrorCode when it is not 0. */
   syncErrorCode: number | null;
 }
+
+/** The fields an alert leaves null when they do not apply: a base every producer spreads its own over. */
+export const NOT_APPLICABLE = {
+  tenant: null,
+  thresholdDays: null,
+  daysRemaining: null,
+  expirationDateTime: null,
+  appleIdentifier: null,
+  topicIdentifier: null,
+  certificateSerialNumber: null,
+  graceEndsDateTime: null,
+  graceDaysRemaining: null,
+  previous: null,
+  error: null,
+  subjectId: null,
+  subjectName: null,
+  state: null,
+  lastSyncDateTime: null,
+  syncErrorCode: null,
+} as const satisfies Partial<AlertEvent>;

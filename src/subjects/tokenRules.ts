@@ -1,5 +1,5 @@
 import { differenceInMilliseconds } from 'date-fns';
-import type { AlertEvent, AlertKind } from '../domain/alertEvent';
+import { NOT_APPLICABLE, type AlertEvent, type AlertKind } from '../domain/alertEvent';
 import { daysRemaining, isExpired, type Severity } from '../domain/status';
 import * as text from '../render/tokenText';
 import { expiredAlertDue, expiringSeverity, thresholdDue } from '../rules/expiryLadder';
@@ -102,6 +102,7 @@ export function decideTokenSubject(subject: TokenSubjectKind, prev: TokenSubject
     const id = ledger.raise(kind, severity, summary, occurredAt, { subjectId: about.id });
     alerts.push({
       id,
+      ...NOT_APPLICABLE,
       kind,
       severity,
       subject,
@@ -110,16 +111,9 @@ export function decideTokenSubject(subject: TokenSubjectKind, prev: TokenSubject
       tenant: ctx.tenant,
       summary,
       occurredAt,
-      thresholdDays: null,
       daysRemaining: about.expirationDateTime === null ? null : daysRemaining(about.expirationDateTime, ctx.now),
       expirationDateTime: about.expirationDateTime,
       appleIdentifier: about.appleIdentifier,
-      topicIdentifier: null,
-      certificateSerialNumber: null,
-      graceEndsDateTime: null,
-      graceDaysRemaining: null,
-      previous: null,
-      error: null,
       state: about.state,
       lastSyncDateTime: about.lastSyncDateTime,
       syncErrorCode: about.syncErrorCode,
