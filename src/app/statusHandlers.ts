@@ -3,10 +3,9 @@ import { runCheck } from '../check/runCheck';
 import { renderBadge } from '../status/badge';
 import { renderDashboard } from '../status/dashboardPage';
 import { loadReadModel } from '../status/readModel';
-import type { StatusDocument } from '../status/statusDocument';
+import { withOwnIncidents, type StatusDocument } from '../status/statusDocument';
 import { SUBJECT_KINDS, type SubjectKind } from '../domain/alertEvent';
-import { worstIncidentSeverity } from '../rules/incidents';
-import { withIncidents, type CertificateStatus } from '../domain/status';
+import type { CertificateStatus } from '../domain/status';
 import { worstStatus } from '../subjects/subjectEntry';
 import { credentialMetrics } from '../metrics/readModel';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../metrics/prometheus';
@@ -32,12 +31,10 @@ const BADGE_LABELS: Record<SubjectKind, string> = { apns: 'APNs', vpp_token: 'VP
  */
 function badgeView(doc: StatusDocument | null, subject: SubjectKind): { status: CertificateStatus | null; daysRemaining: number | null } {
   if (doc === null) return { status: null, daysRemaining: null };
-  if (subject === 'apns') return { status: doc.subjects.some((e) => e.subject === 'apns') ? withIncidents(doc.subjects.find((e) => e.subject === 'apns')!.status, worstIncidentSeverity(doc.openIncidents.filter((i) => i.subject === 'apns'))) : null, daysRemaining: doc.daysRemaining };
-  const entries = doc.subjects.filter((e) => e.subject === subject);
-  if (entries.length === 0) return { status: 'not_configured', daysRemaining: null };
-  const status = withIncidents(worstStatus(entries.map((e) => e.status)), worstIncidentSeverity(doc.openIncidents.filter((i) => i.subject === subject)));
+  const entries = withOwnIncidents(doc).filter((e) => e.subject === subject);
+  if (entries.length === 0) return { status: subject === 'apns' ? null : 'not_configured', daysRemaining: null };
   const days = entries.map((e) => e.daysRemaining).filter((d): d is number => d !== null);
-  return { status, daysRemaining: days.length === 0 ? null : Math.min(...days) };
+  return { status: worstStatus(entries.map((e) => e.status)), daysRemaining: days.length === 0 ? null : Math.min(...days) };
 }
 
 /**
@@ -98,7 +95,7 @@ export function makeStatusHandlers(runtime: () => Runtime = sharedRuntime, now: 
       const doc = await current(rt);
       const tenant = rt.config.tenantName;
       const body = renderPrometheus({
-        credentials: doc === null ? [] : credentialMetrics(doc.subjects, tenant),
+        credentials: doc === null ? [] : credentialMetrics(withOwnIncidents(doc), tenant),
         monitor: {
           tenant,
           lastCheckAt: doc?.checkedAt ?? null,

@@ -139,6 +139,30 @@ interface TokenOutcome {
   policy: TokenPolicy;
 }
 
+/** A Table transaction holds 100 operations: the state row and at most this many alerts. */
+export const MAX_ALERTS_PER_COMMIT = 90;
+const SEVERITY_RANK: Record<AlertEvent['severity'], number> = { info: 0, warning: 1, critical: 2 };
+
+/**
+ * A flood (150 tokens removed at once) cannot be written with its state in one transaction, and nobody
+ * reads 150 messages: past the limit the rest become one alert that counts them and names the tokens.
+ * It takes the id of the first alert it stands for, so it is as unique and as repeatable as that one.
+ */
+export function foldOverflow(alerts: AlertEvent[], max = MAX_ALERTS_PER_COMMIT): AlertEvent[] {
+  if (alerts.length <= max) return alerts;
+  const kept = alerts.slice(0, max - 1);
+  const rest = alerts.slice(max - 1);
+  const worst = rest.reduce((a, b) => (SEVERITY_RANK[b.severity] > SEVERITY_RANK[a.severity] ? b : a));
+  const counts = new Map<string, number>();
+  for (const a of rest) counts.set(a.kind, (counts.get(a.kind) ?? 0) + 1);
+  const names = rest.map((a) => a.subjectName ?? a.subjectId ?? 'unnamed');
+  const what = rest[0]!.subject === 'vpp_token' ? 'VPP token' : rest[0]!.subject === 'ade_token' ? 'ADE token' : 'push certificate';
+  const summary =
+    `${rest.length} more ${what} alerts in the same check (${[...counts].map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`).join(', ')}), for: ` +
+    `${names.slice(0, 20).join(', ')}${names.length > 20 ? `, and ${names.length - 20} more` : ''}. Each is recorded; the status page lists every token.`;
+  return [...kept, { ...worst, id: rest[0]!.id, summary: summary.length > 3900 ? `${summary.slice(0, 3887)}…[truncated]` : summary, subjectId: null, subjectName: null, thresholdDays: null }];
+}
+
 /** A token subject's part of a check: its own row, ETag and retries, so it never holds the others up. */
 async function commitTokenSubject(deps: CheckDeps, runner: TokenSubjectRunner, read: TokenReadOutcome<TokenFacts>, now: Date, readStartedAt: string): Promise<TokenOutcome> {
   const safeRead: TokenReadOutcome<TokenFacts> = read.kind === 'failed' ? { ...read, error: deps.redact(read.error) } : read;
@@ -148,9 +172,10 @@ async function commitTokenSubject(deps: CheckDeps, runner: TokenSubjectRunner, r
     const loaded = await deps.store.loadSubject(runner.subject);
     const prior = epochOverride === null ? loaded.state : { ...loaded.state, epoch: epochOverride };
     const decision = decideTokenSubject(runner.subject, prior, safeRead, { now, policy: runner.policy, tenant: deps.tenant, newEpoch: newEpoch() });
+    const alerts = foldOverflow(decision.alerts);
     try {
-      await deps.store.commitSubject(runner.subject, loaded.etag, decision.next, lastRead, decision.alerts);
-      return { subject: runner.subject, alerts: decision.alerts, state: decision.next, lastRead, policy: runner.policy };
+      await deps.store.commitSubject(runner.subject, loaded.etag, decision.next, lastRead, alerts);
+      return { subject: runner.subject, alerts, state: decision.next, lastRead, policy: runner.policy };
     } catch (e) {
       if (e instanceof AlertIdCollision) {
         deps.log.warn(`check ${runner.subject}: ${e.message}`);
@@ -204,7 +229,17 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
 
   const apns = apnsRead === null ? null : await commitApns(deps, apnsRead, now, readStartedAt);
   const tokens: TokenOutcome[] = [];
-  for (const [i, runner] of runners.entries()) tokens.push(await commitTokenSubject(deps, runner, tokenReads[i]!, now, readStartedAt));
+  const unrecorded: SubjectEntry[] = [];
+  for (const [i, runner] of runners.entries()) {
+    try {
+      tokens.push(await commitTokenSubject(deps, runner, tokenReads[i]!, now, readStartedAt));
+    } catch (e) {
+      // One credential that cannot be recorded must not keep the others' alerts from going out.
+      const error = `could not record the ${runner.subject === 'vpp_token' ? 'VPP' : 'ADE'} tokens: ${deps.redact(e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e))}`;
+      deps.log.error(`check: ${error}`);
+      unrecorded.push({ subject: runner.subject, id: null, name: null, status: 'unknown', daysRemaining: null, expirationDateTime: null, appleIdentifier: null, state: null, lastSyncDateTime: null, error });
+    }
+  }
   const alerts = [...(apns?.alerts ?? []), ...tokens.flatMap((t) => t.alerts)];
 
   try {
@@ -232,6 +267,7 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
   const subjects = [
     ...(apns === null ? [] : [apnsEntry(apns.recorded)]),
     ...tokens.flatMap((t) => tokenEntries(t.subject, t.lastRead.outcome, t.state, now, t.policy)),
+    ...unrecorded,
   ];
   const incidents = [...(apns === null ? [] : openIncidentsOf(apns.state)), ...tokens.flatMap((t) => openIncidentsOf(t.state))];
   const recorded = apns?.recorded ?? null;

@@ -12,3 +12,13 @@ export function boundString(value: string, maxChars: number): string {
   if (keep > 0 && last >= 0xd800 && last <= 0xdbff) keep -= 1;
   return value.slice(0, keep) + TRUNCATION_MARKER;
 }
+
+/**
+ * Text from Graph as the monitor keeps it: one line of well-formed Unicode. Control characters, line
+ * and paragraph separators and lone surrogates become spaces; they would break plugin lines, headers,
+ * metrics labels and (in Azurite) Table batches, and no name or Apple ID needs them. Then bounded.
+ */
+export function graphText(value: string, maxChars: number): string {
+  const clean = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, ' ');
+  return boundString(clean, maxChars);
+}

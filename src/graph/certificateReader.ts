@@ -1,5 +1,5 @@
 import { type Client, GraphError } from '@microsoft/microsoft-graph-client';
-import { boundString } from '../domain/bound';
+import { boundString, graphText } from '../domain/bound';
 import { CERTIFICATE_FIELDS, type ApnsCertificate, type ReadOutcome } from '../domain/certificate';
 import { parseGraphDateTime } from '../domain/graphDate';
 import { OutboundCallError, type Deadline } from '../net/deadline';
@@ -31,7 +31,7 @@ export const MAX_REASON_CHARS = 4000;
 const QUOTED_VALUE_CHARS = 64;
 
 function stringOrNull(v: unknown, maxChars = MAX_FIELD_CHARS): string | null {
-  return typeof v === 'string' && v.trim() !== '' ? boundString(v, maxChars) : null;
+  return typeof v === 'string' && v.trim() !== '' ? graphText(v, maxChars) : null;
 }
 
 function quote(v: unknown): string {

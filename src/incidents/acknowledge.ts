@@ -43,6 +43,8 @@ export async function acknowledgeIncidents(store: MonitorStore, request: AckRequ
     const closed = row === 'apns' ? await store.updateState(closing) : await store.updateSubjectState(row, closing);
     if (closed !== null) done.push(...closed);
   }
+  // Another request closed them between the check above and the write: they are no longer open.
+  if (wanted !== null && done.length === 0) return { ok: false, unknown: [...wanted] };
   if (done.length > 0) {
     await store.appendAck(
       { at: request.at.toISOString(), ids: done.map((i) => i.id), kinds: done.map((i) => i.kind), by: request.by, note: request.note },

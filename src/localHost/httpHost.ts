@@ -126,7 +126,7 @@ async function handle(options: LocalHttpHostOptions, req: IncomingMessage, res: 
     method,
     url: url.toString(),
     headers: toHeaders(req),
-    query: Object.fromEntries(url.searchParams),
+    query: firstValues(url.searchParams),
     params: {},
     ...(body.length > 0 ? { body: { bytes: body } } : {}),
   });
@@ -152,6 +152,14 @@ function describeError(error: unknown): string {
   } catch {
     return 'an error that cannot be described';
   }
+}
+
+/** A repeated query parameter keeps its first value, as `URLSearchParams.get` reads it in Azure. */
+function firstValues(params: URLSearchParams): Record<string, string> {
+  // No prototype: a parameter named __proto__ is a parameter like any other.
+  const query = Object.create(null) as Record<string, string>;
+  for (const [name, value] of params) if (!Object.hasOwn(query, name)) query[name] = value;
+  return query;
 }
 
 export function createLocalHttpHost(options: LocalHttpHostOptions): Server {

@@ -90,3 +90,14 @@ export function buildStatusDocument(loaded: LoadedState, now: Date, policy: Aler
     subjects,
   };
 }
+
+/**
+ * Each credential's status with its own open incidents taken into account (a changed topic keeps the
+ * push certificate critical with months left), as badges and metrics show them.
+ */
+export function withOwnIncidents(doc: StatusDocument): SubjectEntry[] {
+  return doc.subjects.map((e) => {
+    const own = doc.openIncidents.filter((i) => i.subject === e.subject && (e.subject === 'apns' || i.subjectId === null || i.subjectId === e.id));
+    return { ...e, status: withIncidents(e.status, worstIncidentSeverity(own)) };
+  });
+}

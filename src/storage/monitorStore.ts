@@ -2,6 +2,7 @@ import { odata, TableTransaction, type TableClient } from '@azure/data-tables';
 import type { AlertEvent } from '../domain/alertEvent';
 import { INITIAL_STATE, type AlertState } from '../domain/decide';
 import { ensureTable, statusCodeOf } from './tableClients';
+import { CHUNK_CHARS, fromChunks, toChunks } from './chunkedJson';
 import { Outbox } from './outbox';
 import type { AckRecord, CheckRecord, DeliveryFailureRecord, HistoryEntry, RenewalRecord } from './records';
 import { INITIAL_TOKEN_SUBJECT_STATE, type TokenFacts, type TokenReadOutcome, type TokenSubjectKind, type TokenSubjectState } from '../subjects/token';
@@ -55,17 +56,14 @@ export interface LoadedSubject {
   etag: string | null;
 }
 
-interface SubjectEntity {
-  state: string;
-  lastRead: string;
-}
+type SubjectEntity = Record<string, unknown>;
 
 function subjectRow(subject: TokenSubjectKind): string {
   return `${STATE_ROW}-${subject}`;
 }
 
-/** A Table string property holds 32K UTF-16 characters; the read is cut to fit, saying how much was. */
-const MAX_READ_CHARS = 30_000;
+/** The last read kept for views is cut beyond this (saying how many tokens were left out); the state never is. */
+const MAX_READ_CHARS = 3 * CHUNK_CHARS;
 
 function boundRead(read: StoredTokenRead): StoredTokenRead {
   if (read.outcome.kind !== 'found' || JSON.stringify(read).length <= MAX_READ_CHARS) return read;
@@ -163,8 +161,8 @@ export class MonitorStore {
     try {
       const entity = await this.state.getEntity<SubjectEntity>(PARTITION, subjectRow(subject));
       return {
-        state: { ...INITIAL_TOKEN_SUBJECT_STATE, ...parseJson<Partial<TokenSubjectState>>(entity.state, {}) },
-        lastRead: parseJson<StoredTokenRead | null>(entity.lastRead, null),
+        state: { ...INITIAL_TOKEN_SUBJECT_STATE, ...parseJson<Partial<TokenSubjectState>>(fromChunks(entity, 'state'), {}) },
+        lastRead: parseJson<StoredTokenRead | null>(fromChunks(entity, 'lastRead'), null),
         etag: entity.etag,
       };
     } catch (error) {
@@ -175,14 +173,15 @@ export class MonitorStore {
 
   /** A token subject's state, its last read and its new alerts, atomically, as for the push certificate. */
   async commitSubject(subject: TokenSubjectKind, expectedEtag: string | null, state: TokenSubjectState, lastRead: StoredTokenRead, alerts: AlertEvent[]): Promise<void> {
-    await this.commitRow(subjectRow(subject), expectedEtag, { state: JSON.stringify(state), lastRead: JSON.stringify(boundRead(lastRead)) }, alerts);
+    // A tenant with many tokens outgrows one property: the state and the read are spread over several.
+    await this.commitRow(subjectRow(subject), expectedEtag, { ...toChunks('state', JSON.stringify(state)), ...toChunks('lastRead', JSON.stringify(boundRead(lastRead))) }, alerts);
   }
 
   /**
    * One state row and the alerts it raised in one transaction guarded by the row's ETag. Each
    * credential has its own row, so one subject's check never conflicts with another's.
    */
-  private async commitRow(rowKey: string, expectedEtag: string | null, columns: Record<string, string>, alerts: AlertEvent[]): Promise<void> {
+  private async commitRow(rowKey: string, expectedEtag: string | null, columns: Record<string, string | number>, alerts: AlertEvent[]): Promise<void> {
     await ensureTable(this.state);
     const tx = new TableTransaction();
     const entity = { partitionKey: PARTITION, rowKey, ...columns };
@@ -244,7 +243,7 @@ export class MonitorStore {
       const outcome = change(loaded.state);
       if (outcome === null) return null;
       try {
-        await this.state.updateEntity({ partitionKey: PARTITION, rowKey: subjectRow(subject), state: JSON.stringify(outcome.next) }, 'Merge', { etag: loaded.etag });
+        await this.state.updateEntity({ partitionKey: PARTITION, rowKey: subjectRow(subject), ...toChunks('state', JSON.stringify(outcome.next)) }, 'Merge', { etag: loaded.etag });
         return outcome.result;
       } catch (error) {
         if (statusCodeOf(error) !== 412 || attempt >= 20) throw error;

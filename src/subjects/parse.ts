@@ -1,9 +1,10 @@
+import { boundString, graphText } from '../domain/bound';
+
 /** Strict, bounded reading of Graph JSON: what a server sends is capped before the monitor keeps it. */
 
 export type Json = Record<string, unknown>;
 
 export const MAX_TEXT = 1024;
-const MARKER = '…[truncated]';
 
 export function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -11,12 +12,12 @@ export function isObject(v: unknown): v is Json {
 
 /** Caps a string at `max` characters, marking the cut so nobody mistakes it for the whole value. */
 export function bound(text: string, max = MAX_TEXT): string {
-  return text.length <= max ? text : `${text.slice(0, max - MARKER.length)}${MARKER}`;
+  return boundString(text, max);
 }
 
-/** A non-empty string, bounded; anything else (absent, null, a number, blank) is null. */
+/** A non-empty string, one clean line, bounded; anything else (absent, null, a number, blank) is null. */
 export function text(v: unknown): string | null {
-  return typeof v === 'string' && v.trim() !== '' ? bound(v) : null;
+  return typeof v === 'string' && v.trim() !== '' ? graphText(v, MAX_TEXT) : null;
 }
 
 /** A whole number within Int32, as Graph's Edm.Int32; anything else is null. */

@@ -110,3 +110,9 @@ test('2,000 fuzzed requests to status, history, dashboard, badge and ack: no 5xx
   const after = await fetch(`${host.url}/api/status`);
   expect(after.status).toBe(200);
 });
+
+test('a repeated query parameter counts with its first value, as URLSearchParams.get reads it in Azure', async () => {
+  expect((await fetch(`${host.url}/api/history?limit=9999&limit=1`)).status).toBe(400);
+  expect((await fetch(`${host.url}/api/history?limit=1&limit=9999`)).status).toBe(200);
+  expect((await fetch(`${host.url}/api/history?__proto__=x&limit=2`)).status).toBe(200);
+});

@@ -169,3 +169,81 @@ describe('status, badge, metrics', () => {
     }
   });
 });
+
+describe('what the review found', () => {
+  test('a tenant with 150 VPP tokens is checked and recorded (the state spans several Table properties)', async () => {
+    graph.vppTokens = Array.from({ length: 150 }, (_, i) => vppToken(`6f1c2d3e-4a5b-4c6d-8e9f-${String(i).padStart(12, '0')}`, iso(at(300)), { organizationName: `Contoso Unified School District ${i}`, appleId: `vpp-school${i}@contoso.k12.us`, lastSyncDateTime: iso(at(-0.1)) }));
+    const { run, view } = setup({ WATCH: 'apns,vpp_token' });
+    const first = await run(['check', '--json'], T);
+    expect(first.code).toBe(0);
+    graph.vppTokens = [];
+    const second = await run(['check', '--json'], at(1));
+    expect(second.code).toBe(2);
+    // 150 removals: 89 alerts, and one that counts the other 61 and names them (a Table transaction holds 100 operations).
+    const removed = hook.events<AlertEvent>().filter((e) => e.subject === 'vpp_token' && e.kind === 'removed');
+    expect(removed).toHaveLength(90);
+    expect(removed.at(-1)!.summary).toMatch(/^61 more VPP token alerts in the same check \(61 removed\), for: Contoso Unified School District 89 \(vpp-school89@contoso\.k12\.us\)/);
+    expect(new Set(removed.map((e) => e.id)).size).toBe(90);
+    expect((await view('status', at(1))).json.subjects.filter((e) => e.subject === 'vpp_token')).toEqual([]);
+  });
+
+  test('control characters and line separators from Graph are kept as spaces, and the check goes on', async () => {
+    graph.vppTokens = [vppToken('vpp-odd', iso(at(300)), { appleId: 'odd\u2028apple\u0000id@contoso.com', lastSyncDateTime: iso(at(-0.1)) })];
+    const { run, view } = setup();
+    expect((await run(['check'], T)).code).toBe(0);
+    const metrics = await view('metrics', T);
+    expect(metrics.body).not.toMatch(/[\u0000\u2028]/);
+    expect((await view('status', T)).json.subjects.find((e) => e.id === 'vpp-odd')!.appleIdentifier).toBe('odd apple id@contoso.com');
+  });
+
+  test('a credential that cannot be recorded never keeps the push certificate\'s alert from going out', async () => {
+    const { MonitorStore } = await import('../../src/storage/monitorStore');
+    const { runCheck } = await import('../../src/check/runCheck');
+    const { checkDeps } = await import('../../src/app/runtime');
+    const { MemoryLogger } = await import('../support/harness');
+    class BrokenTokens extends MonitorStore {
+      override async commitSubject(): Promise<void> {
+        throw new Error('The property value exceeds the maximum allowed size (64KB)');
+      }
+    }
+    graph.certificate = apnsCertificate(iso(at(2)));
+    graph.vppTokens = [vppToken('vpp-1', iso(at(300)), { lastSyncDateTime: iso(at(-0.1)) })];
+    const rt = setup().runtime();
+    const store = rt.store as unknown as { state: unknown; history: unknown };
+    const broken = new BrokenTokens(store.state as never, store.history as never);
+    const log = new MemoryLogger();
+    const result = await runCheck({ ...checkDeps(rt, log, () => T), store: broken });
+    expect(kinds()).toEqual(['apns:expiring']);
+    expect(result.status).toBe('critical');
+    expect(result.subjects.find((e) => e.subject === 'vpp_token')).toMatchObject({ status: 'unknown', error: expect.stringMatching(/^could not record the VPP tokens: The property value exceeds/) });
+    expect(log.lines.some((l) => l.startsWith('error check: could not record the VPP tokens'))).toBe(true);
+  });
+
+  test('metrics show a credential critical while its incident is open, as status and the badge do', async () => {
+    graph.certificate = apnsCertificate(iso(at(20)));
+    const { run, view } = setup({ WATCH: 'apns' });
+    await run(['check'], T);
+    graph.certificate = apnsCertificate(iso(at(20)), { topicIdentifier: 'com.apple.mgmt.External.11111111-2222-4333-8444-555555555555' });
+    await run(['check'], at(1));
+    const metrics = await view('metrics', at(1));
+    expect(metrics.body).toMatch(/apple_credential_status\{tenant="Contoso",subject="apns",id="apns",name="[^"]*",status="critical"\} 1/);
+    expect((await view('badge', at(1))).body).toContain('#a4262c');
+  });
+
+  test('five simultaneous acks of one incident: one closes it, the others are told it is not open', async () => {
+    const { makeAckHandler } = await import('../../src/app/ackHandler');
+    graph.certificate = apnsCertificate(iso(at(200)), { appleIdentifier: 'a@contoso.com' });
+    const { run, view, runtime } = setup({ WATCH: 'apns' });
+    await run(['check'], T);
+    graph.certificate = apnsCertificate(iso(at(200)), { appleIdentifier: 'b@contoso.com' });
+    await run(['check'], at(1));
+    const [incident] = (await view('status', at(1))).json.openIncidents;
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => {
+        const rt = runtime();
+        return makeAckHandler(() => rt, () => at(1.1))(new HttpRequest({ method: 'POST', url: 'http://127.0.0.1/api/ack', body: { string: JSON.stringify({ id: incident!.id }) } }));
+      }),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 404, 404, 404, 404]);
+  });
+});
