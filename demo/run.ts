@@ -65,8 +65,8 @@ async function main(): Promise<number> {
       const tokens = demoTokens(step.at, expiry);
       graph.vppTokens = tokens.vppTokens;
       graph.depOnboardingSettings = tokens.depOnboardingSettings;
-      if (step.event !== null) console.log(`\n  ── ${step.at.toISOString().slice(0, 10)}: ${step.event}`);
-      if (tokens.event !== null) console.log(`\n  ── ${step.at.toISOString().slice(0, 10)}: ${tokens.event}`);
+      const happened = [step.event, tokens.event].filter((e): e is string => e !== null);
+      if (happened.length > 0) console.log(`\n  ── ${step.at.toISOString().slice(0, 10)}: ${happened.join('; ')}`);
       const result = await runCheck(checkDeps(runtime, quiet, () => step.at));
       console.log(`  check ${step.at.toISOString().slice(0, 16)}Z  ${statusLine({ ...result, tenant: null, ...runtime.config.policy })}`);
       for (const r of inbox.received.slice(seen)) console.log(`    📨 ${describeDelivery(r, secret)}`);

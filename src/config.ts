@@ -229,7 +229,7 @@ function parseStorage(env: Env, cloud: CloudName): StorageConfig {
   }
   throw new ConfigError(
     'AzureWebJobsStorage',
-    'a connection string, UseDevelopmentStorage=true, or AzureWebJobsStorage__accountName for identity-based access',
+    'a connection string, UseDevelopmentStorage=true, or AzureWebJobsStorage__accountName (or __tableServiceUri) for identity-based access',
   );
 }
 

@@ -186,7 +186,7 @@ function hasStorageSetting(env: Env): boolean {
 export const COMMANDS: Record<string, CommandSpec> = {
   check: {
     synopsis: '[--json]',
-    summary: 'read the certificate from Graph, record the check, send due alerts',
+    summary: 'read the push certificate and the VPP and ADE tokens (WATCH) from Graph, record the check, send due alerts',
     flags: { '--json': JSON_FLAG },
     run: check,
   },
@@ -210,13 +210,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
     synopsis: '<incident id>|--all [--by NAME] [--note TEXT] [--json]',
     summary: 'acknowledge an open incident, so the monitor may show OK again',
     details:
-      'Incidents (topic_changed, apple_id_changed, upload_failed, removed; expired and monitor_failing until their condition ends) keep the status at least at their severity until acknowledged. ' +
+      'Incidents (topic_changed, apple_id_changed, upload_failed, removed, token_invalid; expired and monitor_failing until their condition ends), of the push certificate and of VPP and ADE tokens alike, keep the status at least at their severity until acknowledged. ' +
       '`apns-monitor status --json` lists them under openIncidents. Exit 0 when acknowledged (or --all finds none), 3 naming an id that is not an open incident.',
     flags: {
       '--all': { help: 'every open incident' },
       '--by': { value: 'NAME', help: 'who acknowledges (default: the signed-in user)' },
       '--note': { value: 'TEXT', help: 'why, for history' },
-      '--json': JSON_FLAG,
+      '--json': { help: 'one JSON document (what was acknowledged) instead of lines of text' },
     },
     args: { min: 0, max: 1 },
     run: ack,

@@ -104,11 +104,11 @@ export function demoTokens(at: Date, expiry: Date): DemoTokens {
   const event = near(30)
     ? "the ADE token's sync with Apple Business Manager starts failing (error 4012)"
     : near(60)
-      ? 'the VPP token "Contoso Apps" is renewed with the same account; the ADE sync works again'
+      ? 'the VPP token of Contoso Ltd is renewed with the same account; the ADE sync works again'
       : near(120)
-        ? 'the VPP token "Contoso School" turns invalid (its content token was replaced elsewhere)'
+        ? 'the VPP token of Contoso Academy turns invalid (its content token was replaced elsewhere)'
         : near(150)
-          ? 'a fresh content token is uploaded for "Contoso School"'
+          ? 'a fresh content token is uploaded for Contoso Academy'
           : near(180)
             ? 'the ADE token has not synced for a month'
             : near(200)
