@@ -1,48 +1,19 @@
 import type { AlertEvent } from '../../src/domain/alertEvent';
-import type { TokenPolicy } from '../../src/rules/policy';
 import type { AdeToken } from '../../src/subjects/ade_token/reader';
 import { decideAdeTokens } from '../../src/subjects/ade_token/rules';
 import { INITIAL_TOKEN_SUBJECT_STATE } from '../../src/subjects/token';
 import type { VppToken } from '../../src/subjects/vpp_token/reader';
 import { decideVppTokens } from '../../src/subjects/vpp_token/rules';
+import { parsedAdeToken, parsedVppToken, TOKEN_POLICY } from './tokenFixtures';
 
-const policy: TokenPolicy = { thresholdDays: [60, 30, 14, 7, 3, 1], warningDays: 30, criticalDays: 7, expiredRepeatHours: 24, syncStaleHours: 72 };
+const policy = TOKEN_POLICY;
 
-function vpp(o: Partial<VppToken> = {}): VppToken {
-  return {
-    id: '3a1b5c7d-0000-4000-8000-00000000aaaa',
-    organizationName: 'Contoso Ltd',
-    appleId: 'vpp-admin@contoso.com',
-    vppTokenAccountType: 'business',
-    expirationDateTime: '2027-03-01T09:00:00.000Z',
-    expiryError: null,
-    lastSyncDateTime: '2027-01-14T20:00:00.000Z',
-    lastSyncStatus: 'completed',
-    state: 'valid',
-    countryOrRegion: 'us',
-    lastModifiedDateTime: null,
-    displayName: null,
-    locationName: null,
-    ...o,
-  };
-}
+const vpp = (o: Partial<VppToken> = {}): VppToken =>
+  parsedVppToken({ id: '3a1b5c7d-0000-4000-8000-00000000aaaa', organizationName: 'Contoso Ltd', appleId: 'vpp-admin@contoso.com', expirationDateTime: '2027-03-01T09:00:00.000Z', lastSyncDateTime: '2027-01-14T20:00:00.000Z', ...o });
+const ade = (o: Partial<AdeToken> = {}): AdeToken =>
+  parsedAdeToken({ id: '9f8e7d6c-0000-4000-8000-00000000bbbb', appleIdentifier: 'ade-admin@contoso.com', tokenName: 'Contoso ADE', tokenExpirationDateTime: '2027-04-01T09:00:00.000Z', lastSuccessfulSyncDateTime: '2027-01-14T20:00:00.000Z', syncedDeviceCount: 42, ...o });
 
-function ade(o: Partial<AdeToken> = {}): AdeToken {
-  return {
-    id: '9f8e7d6c-0000-4000-8000-00000000bbbb',
-    appleIdentifier: 'ade-admin@contoso.com',
-    tokenName: 'Contoso ADE',
-    tokenType: 'dep',
-    tokenExpirationDateTime: '2027-04-01T09:00:00.000Z',
-    expiryError: null,
-    lastSuccessfulSyncDateTime: '2027-01-14T20:00:00.000Z',
-    lastSyncTriggeredDateTime: null,
-    lastSyncErrorCode: 0,
-    syncedDeviceCount: 42,
-    lastModifiedDateTime: null,
-    ...o,
-  };
-}
+
 
 /** Token events of every kind only tokens raise (and a few shared ones), produced by the real rules. */
 export function tokenSampleEvents(tenant: string | null = 'Contoso'): AlertEvent[] {

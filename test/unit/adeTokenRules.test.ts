@@ -1,33 +1,18 @@
 import { describe, expect, test } from 'vitest';
 import type { AlertEvent } from '../../src/domain/alertEvent';
 import { validateAlertEvent } from '../../src/domain/validateEvent';
-import type { TokenPolicy } from '../../src/rules/policy';
 import type { AdeReadOutcome, AdeToken } from '../../src/subjects/ade_token/reader';
 import { adeTokenName, decideAdeTokens, evaluateAdeToken } from '../../src/subjects/ade_token/rules';
 import { INITIAL_TOKEN_SUBJECT_STATE, type TokenSubjectState } from '../../src/subjects/token';
+import { parsedAdeToken, TOKEN_POLICY } from '../support/tokenFixtures';
 
-const policy: TokenPolicy = { thresholdDays: [60, 30, 14, 7, 3, 1], warningDays: 30, criticalDays: 7, expiredRepeatHours: 24, syncStaleHours: 72 };
+const policy = TOKEN_POLICY;
 const EXPIRY = '2027-03-01T00:00:00.000Z';
+const token = (o: Partial<AdeToken> = {}) => parsedAdeToken({ tokenExpirationDateTime: EXPIRY, ...o });
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const daysBefore = (days: number, expiry = EXPIRY) => new Date(new Date(expiry).getTime() - days * DAY);
 
-function token(o: Partial<AdeToken> = {}): AdeToken {
-  return {
-    id: 'ade-1',
-    appleIdentifier: 'ade@contoso.com',
-    tokenName: 'Contoso DEP',
-    tokenType: 'dep',
-    tokenExpirationDateTime: EXPIRY,
-    expiryError: null,
-    lastSuccessfulSyncDateTime: null,
-    lastSyncTriggeredDateTime: null,
-    lastSyncErrorCode: 0,
-    syncedDeviceCount: 12,
-    lastModifiedDateTime: null,
-    ...o,
-  };
-}
 
 type Step = [Date, AdeToken[] | 'failed'];
 /** Tokens synced successfully an hour before each read unless they say otherwise. */

@@ -1,36 +1,19 @@
 import { describe, expect, test } from 'vitest';
 import type { AlertEvent } from '../../src/domain/alertEvent';
 import { validateAlertEvent } from '../../src/domain/validateEvent';
-import type { TokenPolicy } from '../../src/rules/policy';
 import { acknowledgeIncidents } from '../../src/rules/incidents';
 import { INITIAL_TOKEN_SUBJECT_STATE, type TokenSubjectState } from '../../src/subjects/token';
 import type { VppReadOutcome, VppToken } from '../../src/subjects/vpp_token/reader';
 import { decideVppTokens, evaluateVppToken, vppTokenName } from '../../src/subjects/vpp_token/rules';
+import { parsedVppToken, TOKEN_POLICY } from '../support/tokenFixtures';
 
-const policy: TokenPolicy = { thresholdDays: [60, 30, 14, 7, 3, 1], warningDays: 30, criticalDays: 7, expiredRepeatHours: 24, syncStaleHours: 72 };
+const policy = TOKEN_POLICY;
 const EXPIRY = '2027-03-01T00:00:00.000Z';
+const token = (o: Partial<VppToken> = {}) => parsedVppToken({ expirationDateTime: EXPIRY, ...o });
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const daysBefore = (days: number, expiry = EXPIRY) => new Date(new Date(expiry).getTime() - days * DAY);
 
-function token(o: Partial<VppToken> = {}): VppToken {
-  return {
-    id: 'vpp-1',
-    organizationName: 'Contoso',
-    appleId: 'vpp@contoso.com',
-    vppTokenAccountType: 'business',
-    expirationDateTime: EXPIRY,
-    expiryError: null,
-    lastSyncDateTime: null,
-    lastSyncStatus: 'completed',
-    state: 'valid',
-    countryOrRegion: 'us',
-    lastModifiedDateTime: null,
-    displayName: null,
-    locationName: null,
-    ...o,
-  };
-}
 
 /** A read at `now`, whose tokens synced an hour earlier unless they say otherwise. */
 type Step = [Date, VppToken[] | 'failed'];
