@@ -9,6 +9,8 @@ import type { TokenPolicy } from '../rules/policy';
 import { tokenEntries, worstStatus, type SubjectEntry } from '../subjects/subjectEntry';
 import type { TokenSubjectKind } from '../subjects/token';
 import type { DeliveryFailureRecord } from '../storage/records';
+import type { DeviceCertificateSummary } from '../subjects/device_certificate/model';
+import type { ChannelHealth, Silence } from './operatorModel';
 
 /** What /api/status answers: the last recorded check, with the time left recomputed now. */
 export interface StatusDocument {
@@ -27,6 +29,12 @@ export interface StatusDocument {
   deliveryFailures: DeliveryFailureRecord[];
   /** Every watched credential: the push certificate, then each VPP and ADE token (time left recomputed now). */
   subjects: SubjectEntry[];
+  /** Issue 12: the last device-certificate scan, when WATCH names device_certificate (absent otherwise). */
+  deviceCertificates?: DeviceCertificateSummary | null;
+  /** Issue 15: silences in force now (expired ones are not listed). */
+  silences?: Silence[];
+  /** Issue 15: each configured channel's recent record. */
+  channels?: ChannelHealth[];
 }
 
 /** A token subject as stored: its state, its last read and the policy it is judged by. */
