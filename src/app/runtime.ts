@@ -18,6 +18,7 @@ import { MonitorStore } from '../storage/monitorStore';
 import { createTableClient, tableName, type TableRole } from '../storage/tableClients';
 import type { CheckDeps } from '../check/runCheck';
 import { createTokenSubjectRunners, type TokenSubjectRunner } from '../subjects/runners';
+import { SilenceStore } from '../silences/store';
 
 /** Everything a handler or command needs, built once from the app settings. */
 export interface Runtime {
@@ -36,6 +37,8 @@ export interface Runtime {
   deliveryLog: Outbox;
   /** The token subjects WATCH names (VPP, ADE), each read and judged beside the push certificate. */
   tokenSubjects: TokenSubjectRunner[];
+  /** Silences (issue 15): a row each beside the state. */
+  silences: SilenceStore;
   redact: Redactor;
 }
 
@@ -59,9 +62,11 @@ export function createRuntime(env: Env, options: RuntimeOptions = {}): Runtime {
   const table = (role: TableRole) => createTableClient(config.storage, tableName(config.tablePrefix, role));
   const redact = createRedactor(secretsOf(config, env));
   const read = createCertificateReader(client, { graphEndpoint: config.graphEndpoint, ...options.graph });
+  const state = table('State');
   return {
     config,
-    store: new MonitorStore(table('State'), table('History')),
+    store: new MonitorStore(state, table('History')),
+    silences: new SilenceStore(state),
     readCertificate: readWithinBudget(read, config.checkBudgetMs, redact),
     notifiers: config.notify === null ? channels : [new NotifyFunctionNotifier(config.notify, config.httpTimeoutMs, channels.map((c) => c.target))],
     channels,
@@ -84,6 +89,7 @@ export function checkDeps(runtime: Runtime, log: Logger, now: () => Date = () =>
     budgetMs: runtime.config.checkBudgetMs,
     watchApns: runtime.config.watch.includes('apns'),
     tokenSubjects: runtime.tokenSubjects,
+    silences: runtime.silences,
     delivery: { claimMs: claimMsFor(runtime.config.httpTimeoutMs) },
   };
 }

@@ -17,7 +17,10 @@ import type { TokenSubjectRunner } from '../subjects/runners';
 import { tokenEntries, worstStatus, type SubjectEntry } from '../subjects/subjectEntry';
 import type { TokenFacts, TokenReadOutcome, TokenSubjectKind, TokenSubjectState } from '../subjects/token';
 import { decideTokenSubject } from '../subjects/tokenRules';
-import type { CheckRecord } from '../storage/records';
+import type { CheckRecord, SilenceNote } from '../storage/records';
+import type { Silence } from '../status/operatorModel';
+import { criticalOpeners, silenceNotes } from '../silences/match';
+import { silencesForCheck, type SilenceStore } from '../silences/store';
 
 export interface CheckDeps {
   readCertificate: (deadline?: Deadline) => Promise<ReadOutcome>;
@@ -38,6 +41,8 @@ export interface CheckDeps {
   watchApns?: boolean;
   /** The token subjects WATCH names (VPP, ADE); none by default. */
   tokenSubjects?: readonly TokenSubjectRunner[];
+  /** Where the silences in force are read (issue 15); none apply without it. */
+  silences?: Pick<SilenceStore, 'inForce'>;
 }
 
 /** An open incident as status and the CLI show it. */
@@ -58,6 +63,8 @@ export interface CheckResult {
   openIncidents: OpenIncident[];
   /** Every watched credential: the push certificate first, then each VPP and ADE token. */
   subjects: SubjectEntry[];
+  /** Alerts of this check a silence matched: held back (recorded, never delivered), or noted on a critical one. */
+  silenced?: Array<SilenceNote & { alertId: string }>;
 }
 
 /** Enough for any realistic pile-up of hosts; each round either commits or adopts a newer result. */
@@ -83,6 +90,7 @@ function winnerCovers(loaded: LoadedState, readStartedAt: string, read: ReadOutc
 
 interface ApnsOutcome {
   alerts: AlertEvent[];
+  silenced: Map<string, SilenceNote>;
   /** This run's check, when it committed one (not when it reported the winner's). */
   check: CheckRecord | null;
   recorded: CheckRecord;
@@ -90,7 +98,7 @@ interface ApnsOutcome {
 }
 
 /** The push certificate's part of a check: decide and commit under the state's ETag. */
-async function commitApns(deps: CheckDeps, read: ReadOutcome, now: Date, readStartedAt: string): Promise<ApnsOutcome> {
+async function commitApns(deps: CheckDeps, read: ReadOutcome, now: Date, readStartedAt: string, silences: readonly Silence[]): Promise<ApnsOutcome> {
   const checkedAt = now.toISOString();
   const error = read.kind === 'failed' ? deps.redact(read.error) : null;
   const safeRead: ReadOutcome = read.kind === 'failed' ? { ...read, error: error ?? '' } : read;
@@ -110,9 +118,11 @@ async function commitApns(deps: CheckDeps, read: ReadOutcome, now: Date, readSta
       lastGoodCheckAt: read.kind === 'failed' ? (loaded.lastCheck?.lastGoodCheckAt ?? null) : checkedAt,
       alertIds: decision.alerts.map((a) => a.id),
     };
+    // Decided as the alerts are recorded, once: what a silence held back stays held back.
+    const silenced = silenceNotes(decision.alerts, silences, now, criticalOpeners(decision.next.incidents, decision.alerts));
     try {
-      await deps.store.commitCheck(loaded.etag, decision.next, candidate, read.kind === 'failed' ? loaded.lastGoodCheck : candidate, decision.alerts);
-      return { alerts: decision.alerts, check: candidate, recorded: candidate, state: decision.next };
+      await deps.store.commitCheck(loaded.etag, decision.next, candidate, read.kind === 'failed' ? loaded.lastGoodCheck : candidate, decision.alerts, silenced);
+      return { alerts: decision.alerts, silenced, check: candidate, recorded: candidate, state: decision.next };
     } catch (e) {
       if (e instanceof AlertIdCollision) {
         deps.log.warn(`check: ${e.message}`);
@@ -123,7 +133,7 @@ async function commitApns(deps: CheckDeps, read: ReadOutcome, now: Date, readSta
         const fresh = await deps.store.loadState();
         if (winnerCovers(fresh, readStartedAt, safeRead)) {
           deps.log.info('check: another run recorded a check of the same moment; reporting its result');
-          return { alerts: [], check: null, recorded: fresh.lastCheck as CheckRecord, state: fresh.state };
+          return { alerts: [], silenced: new Map(), check: null, recorded: fresh.lastCheck as CheckRecord, state: fresh.state };
         }
         await backoff(attempt);
       }
@@ -134,6 +144,7 @@ async function commitApns(deps: CheckDeps, read: ReadOutcome, now: Date, readSta
 interface TokenOutcome {
   subject: TokenSubjectKind;
   alerts: AlertEvent[];
+  silenced: Map<string, SilenceNote>;
   state: TokenSubjectState;
   lastRead: StoredTokenRead;
   policy: TokenPolicy;
@@ -164,7 +175,7 @@ export function foldOverflow(alerts: AlertEvent[], max = MAX_ALERTS_PER_COMMIT):
 }
 
 /** A token subject's part of a check: its own row, ETag and retries, so it never holds the others up. */
-async function commitTokenSubject(deps: CheckDeps, runner: TokenSubjectRunner, read: TokenReadOutcome<TokenFacts>, now: Date, readStartedAt: string): Promise<TokenOutcome> {
+async function commitTokenSubject(deps: CheckDeps, runner: TokenSubjectRunner, read: TokenReadOutcome<TokenFacts>, now: Date, readStartedAt: string, silences: readonly Silence[]): Promise<TokenOutcome> {
   const safeRead: TokenReadOutcome<TokenFacts> = read.kind === 'failed' ? { ...read, error: deps.redact(read.error) } : read;
   const lastRead: StoredTokenRead = { checkedAt: now.toISOString(), outcome: safeRead, omitted: 0 };
   let epochOverride: string | null = null;
@@ -173,9 +184,10 @@ async function commitTokenSubject(deps: CheckDeps, runner: TokenSubjectRunner, r
     const prior = epochOverride === null ? loaded.state : { ...loaded.state, epoch: epochOverride };
     const decision = decideTokenSubject(runner.subject, prior, safeRead, { now, policy: runner.policy, tenant: deps.tenant, newEpoch: newEpoch() });
     const alerts = foldOverflow(decision.alerts);
+    const silenced = silenceNotes(alerts, silences, now, criticalOpeners(decision.next.incidents, decision.alerts));
     try {
-      await deps.store.commitSubject(runner.subject, loaded.etag, decision.next, lastRead, alerts);
-      return { subject: runner.subject, alerts, state: decision.next, lastRead, policy: runner.policy };
+      await deps.store.commitSubject(runner.subject, loaded.etag, decision.next, lastRead, alerts, silenced);
+      return { subject: runner.subject, alerts, silenced, state: decision.next, lastRead, policy: runner.policy };
     } catch (e) {
       if (e instanceof AlertIdCollision) {
         deps.log.warn(`check ${runner.subject}: ${e.message}`);
@@ -186,7 +198,7 @@ async function commitTokenSubject(deps: CheckDeps, runner: TokenSubjectRunner, r
         const fresh = await deps.store.loadSubject(runner.subject);
         const winner = fresh.lastRead;
         if (winner !== null && winner.checkedAt >= readStartedAt && (safeRead.kind === 'failed' || winner.outcome.kind === 'found')) {
-          return { subject: runner.subject, alerts: [], state: fresh.state, lastRead: winner, policy: runner.policy };
+          return { subject: runner.subject, alerts: [], silenced: new Map(), state: fresh.state, lastRead: winner, policy: runner.policy };
         }
         await backoff(attempt);
       }
@@ -221,18 +233,19 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
   const watchApns = deps.watchApns ?? true;
   const runners = deps.tokenSubjects ?? [];
   const readAt = deps.now();
-  const [apnsRead, tokenReads] = await Promise.all([
+  const [apnsRead, tokenReads, silences] = await Promise.all([
     watchApns ? deps.readCertificate(deadline) : Promise.resolve(null),
     Promise.all(runners.map((r) => r.read(deadline, readAt))),
+    silencesForCheck(deps.silences, readAt, deps.log, deps.redact),
   ]);
   const now = deps.now();
 
-  const apns = apnsRead === null ? null : await commitApns(deps, apnsRead, now, readStartedAt);
+  const apns = apnsRead === null ? null : await commitApns(deps, apnsRead, now, readStartedAt, silences);
   const tokens: TokenOutcome[] = [];
   const unrecorded: SubjectEntry[] = [];
   for (const [i, runner] of runners.entries()) {
     try {
-      tokens.push(await commitTokenSubject(deps, runner, tokenReads[i]!, now, readStartedAt));
+      tokens.push(await commitTokenSubject(deps, runner, tokenReads[i]!, now, readStartedAt, silences));
     } catch (e) {
       // One credential that cannot be recorded must not keep the others' alerts from going out.
       const error = `could not record the ${runner.subject === 'vpp_token' ? 'VPP' : 'ADE'} tokens: ${deps.redact(e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e))}`;
@@ -241,14 +254,19 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
     }
   }
   const alerts = [...(apns?.alerts ?? []), ...tokens.flatMap((t) => t.alerts)];
+  const silenced = new Map([...(apns?.silenced ?? []), ...tokens.flatMap((t) => [...t.silenced])]);
 
   try {
-    await deps.store.appendHistory(apns?.check ?? null, alerts, now.toISOString(), randomUUID().slice(0, 8));
+    await deps.store.appendHistory(apns?.check ?? null, alerts, now.toISOString(), randomUUID().slice(0, 8), silenced);
   } catch (e) {
     // The state is committed and alerts are queued; a lost history row must not stop delivery.
     deps.log.error(`check: could not append to history: ${deps.redact(e instanceof Error ? e.message : String(e))}`);
   }
-  for (const alert of alerts) deps.log.info(`alert ${alert.kind} (${alert.severity}) raised: ${alert.id}`);
+  for (const alert of alerts) {
+    const note = silenced.get(alert.id);
+    const silence = note === undefined ? '' : note.held ? ` (silenced until ${note.until} by ${note.id}: recorded, not delivered)` : ` (a silence (${note.id}) matched, but it opens a critical incident: delivered)`;
+    deps.log.info(`alert ${alert.kind} (${alert.severity}) raised: ${alert.id}${silence}`);
+  }
 
   if (deps.notifiers.length === 0) deps.log.warn('no alert channel is configured: alerts stay queued until one is (set TEAMS_WEBHOOK_URL, EMAIL_FROM/EMAIL_TO, WEBHOOK_URL or NOTIFY_URL)');
   const deliveries = await deliverPending(deps.store.outbox, deps.notifiers, deps.now, deps.redact, {
@@ -282,5 +300,6 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
     deliveries,
     openIncidents: incidents,
     subjects,
+    silenced: [...silenced].map(([alertId, note]) => ({ alertId, ...note })),
   };
 }

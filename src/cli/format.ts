@@ -11,6 +11,8 @@ export interface StatusView {
   error: string | null;
   tenant: string | null;
   alertsSent?: number;
+  /** Of those, how many a silence held back (recorded, not delivered). */
+  alertsSilenced?: number;
   warningDays: number;
   criticalDays: number;
   /** When the check ran, shown by `status` (before the performance data). */
@@ -129,7 +131,7 @@ export function statusLine(view: StatusView): string {
   }
   if (!tokensFirst) parts.push(...troubled.map(tokenText));
   if (view.tenant !== null) parts.push(`tenant ${view.tenant}`);
-  if (view.alertsSent !== undefined && view.alertsSent > 0) parts.push(`${view.alertsSent} alert${view.alertsSent === 1 ? '' : 's'} raised`);
+  if (view.alertsSent !== undefined && view.alertsSent > 0) parts.push(`${view.alertsSent} alert${view.alertsSent === 1 ? '' : 's'} raised${view.alertsSilenced ? ` (${view.alertsSilenced} silenced)` : ''}`);
   if (view.checkTime !== undefined) parts.push(`checked ${view.checkTime}`);
   const taken = new Set<string>(['days_remaining']);
   const perf = [

@@ -86,7 +86,7 @@ async function check(ctx: CommandContext): Promise<number> {
   const runtime = ctx.runtime();
   const result = await runCheck(checkDeps(runtime, stderrLogger, ctx.now));
   if (ctx.json) ctx.io.stdout(JSON.stringify(result, null, 2));
-  else ctx.io.stdout(statusLine({ ...result, tenant: runtime.config.tenantName, alertsSent: result.alerts.length, ...runtime.config.policy }));
+  else ctx.io.stdout(statusLine({ ...result, tenant: runtime.config.tenantName, alertsSent: result.alerts.length, alertsSilenced: (result.silenced ?? []).filter((s) => s.held).length, ...runtime.config.policy }));
   return exitCodeFor(result.status);
 }
 

@@ -4,7 +4,7 @@ import { INITIAL_STATE, type AlertState } from '../domain/decide';
 import { ensureTable, statusCodeOf } from './tableClients';
 import { CHUNK_CHARS, fromChunks, toChunks } from './chunkedJson';
 import { Outbox } from './outbox';
-import type { AckRecord, CheckRecord, DeliveryFailureRecord, HistoryEntry, RenewalRecord } from './records';
+import type { AckRecord, CheckRecord, DeliveryFailureRecord, HistoryEntry, RenewalRecord, SilenceNote } from './records';
 import { INITIAL_TOKEN_SUBJECT_STATE, type TokenFacts, type TokenReadOutcome, type TokenSubjectKind, type TokenSubjectState } from '../subjects/token';
 
 const PARTITION = 'apns';
@@ -90,7 +90,13 @@ interface HistoryEntity {
   type: string;
   at: string;
   body: string;
+  /** An alert a silence matched: the SilenceNote as JSON. */
+  silence?: string;
 }
+
+/** Silence notes by alert id, as the check decided them (issue 15). */
+export type SilenceNotes = ReadonlyMap<string, SilenceNote>;
+const NO_NOTES: SilenceNotes = new Map();
 
 function parseJson<T>(raw: unknown, fallback: T): T {
   if (typeof raw !== 'string' || raw === '') return fallback;
@@ -100,7 +106,7 @@ function parseJson<T>(raw: unknown, fallback: T): T {
 function toHistoryEntry(e: HistoryEntity): HistoryEntry {
   switch (e.type) {
     case 'alert':
-      return { type: 'alert', at: e.at, alert: JSON.parse(e.body) as AlertEvent };
+      return { type: 'alert', at: e.at, alert: JSON.parse(e.body) as AlertEvent, ...(e.silence === undefined || e.silence === '' ? {} : { silence: JSON.parse(e.silence) as SilenceNote }) };
     case 'ack':
       return { type: 'ack', at: e.at, ack: JSON.parse(e.body) as AckRecord };
     case 'delivery_failed':
@@ -151,8 +157,8 @@ export class MonitorStore {
   }
 
   /** Writes the state, the last check and the new alerts atomically; throws ConcurrencyConflict if beaten. */
-  async commitCheck(expectedEtag: string | null, state: AlertState, lastCheck: CheckRecord, lastGoodCheck: CheckRecord | null, alerts: AlertEvent[]): Promise<void> {
-    await this.commitRow(STATE_ROW, expectedEtag, { state: JSON.stringify(state), lastCheck: JSON.stringify(lastCheck), lastGoodCheck: lastGoodCheck === null ? '' : JSON.stringify(lastGoodCheck) }, alerts);
+  async commitCheck(expectedEtag: string | null, state: AlertState, lastCheck: CheckRecord, lastGoodCheck: CheckRecord | null, alerts: AlertEvent[], silences: SilenceNotes = NO_NOTES): Promise<void> {
+    await this.commitRow(STATE_ROW, expectedEtag, { state: JSON.stringify(state), lastCheck: JSON.stringify(lastCheck), lastGoodCheck: lastGoodCheck === null ? '' : JSON.stringify(lastGoodCheck) }, alerts, silences);
   }
 
   /** The state of a token subject (all VPP, or all ADE tokens) and what its last read found. */
@@ -172,23 +178,23 @@ export class MonitorStore {
   }
 
   /** A token subject's state, its last read and its new alerts, atomically, as for the push certificate. */
-  async commitSubject(subject: TokenSubjectKind, expectedEtag: string | null, state: TokenSubjectState, lastRead: StoredTokenRead, alerts: AlertEvent[]): Promise<void> {
+  async commitSubject(subject: TokenSubjectKind, expectedEtag: string | null, state: TokenSubjectState, lastRead: StoredTokenRead, alerts: AlertEvent[], silences: SilenceNotes = NO_NOTES): Promise<void> {
     // A tenant with many tokens outgrows one property: the state and the read are spread over several.
-    await this.commitRow(subjectRow(subject), expectedEtag, { ...toChunks('state', JSON.stringify(state)), ...toChunks('lastRead', JSON.stringify(boundRead(lastRead))) }, alerts);
+    await this.commitRow(subjectRow(subject), expectedEtag, { ...toChunks('state', JSON.stringify(state)), ...toChunks('lastRead', JSON.stringify(boundRead(lastRead))) }, alerts, silences);
   }
 
   /**
    * One state row and the alerts it raised in one transaction guarded by the row's ETag. Each
    * credential has its own row, so one subject's check never conflicts with another's.
    */
-  private async commitRow(rowKey: string, expectedEtag: string | null, columns: Record<string, string | number>, alerts: AlertEvent[]): Promise<void> {
+  private async commitRow(rowKey: string, expectedEtag: string | null, columns: Record<string, string | number>, alerts: AlertEvent[], silences: SilenceNotes): Promise<void> {
     await ensureTable(this.state);
     const tx = new TableTransaction();
     const entity = { partitionKey: PARTITION, rowKey, ...columns };
     if (expectedEtag === null) tx.createEntity(entity);
     // Merge, not Replace: the delivery failures column is written by delivery, not by the check.
     else tx.updateEntity(entity, 'Merge', { etag: expectedEtag });
-    for (const [position, alert] of alerts.entries()) tx.createEntity(this.outbox.row(alert, position));
+    for (const [position, alert] of alerts.entries()) tx.createEntity(this.outbox.row(alert, position, silences.get(alert.id) ?? null));
     try {
       await this.state.submitTransaction(tx.actions);
     } catch (error) {
@@ -253,13 +259,16 @@ export class MonitorStore {
   }
 
   /** The check (when the push certificate was checked) and every alert the run raised, in one batch. */
-  async appendHistory(check: CheckRecord | null, alerts: AlertEvent[], at: string, runId: string): Promise<void> {
+  async appendHistory(check: CheckRecord | null, alerts: AlertEvent[], at: string, runId: string, silences: SilenceNotes = NO_NOTES): Promise<void> {
     if (check === null && alerts.length === 0) return;
     await ensureTable(this.history);
     const key = invertedTimeKey(check?.checkedAt ?? at);
     const rows: Array<HistoryEntity & { partitionKey: string; rowKey: string }> = [
       ...(check === null ? [] : [{ partitionKey: PARTITION, rowKey: `${key}-c-${runId}`, type: 'check', at: check.checkedAt, body: JSON.stringify(check) }]),
-      ...alerts.map((a) => ({ partitionKey: PARTITION, rowKey: `${key}-a-${a.id}`, type: 'alert', at: a.occurredAt, body: JSON.stringify(a) })),
+      ...alerts.map((a) => {
+        const silence = silences.get(a.id);
+        return { partitionKey: PARTITION, rowKey: `${key}-a-${a.id}`, type: 'alert', at: a.occurredAt, body: JSON.stringify(a), ...(silence === undefined ? {} : { silence: JSON.stringify(silence) }) };
+      }),
     ];
     const tx = new TableTransaction();
     for (const row of rows) tx.upsertEntity(row, 'Replace');

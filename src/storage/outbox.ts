@@ -1,6 +1,6 @@
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
 import type { AlertEvent } from '../domain/alertEvent';
-import type { ChannelDelivery, OutboxEntry } from './records';
+import type { ChannelDelivery, OutboxEntry, SilenceNote } from './records';
 import { ensureTable, statusCodeOf } from './tableClients';
 
 interface AlertEntity {
@@ -13,6 +13,8 @@ interface AlertEntity {
   deliveries: string;
   /** Per channel: until when one run holds it while it sends (JSON map channel → ISO time). */
   claims?: string;
+  /** The silence that matched it when it was raised (JSON SilenceNote); absent when none did. */
+  silence?: string;
 }
 
 type Row = AlertEntity & { partitionKey: string; rowKey: string };
@@ -35,6 +37,7 @@ function toEntry(entity: TableEntityResult<AlertEntity>): OutboxEntry {
     pending: entity.pending,
     deliveries: parseMap<ChannelDelivery>(entity.deliveries),
     claims: parseMap<string>(entity.claims),
+    silence: entity.silence === undefined || entity.silence === '' ? null : (JSON.parse(entity.silence) as SilenceNote),
     etag: entity.etag,
   };
 }
@@ -53,7 +56,11 @@ export class Outbox {
     private readonly rowPrefix: string,
   ) {}
 
-  row(event: AlertEvent, position: number): Row {
+  /**
+   * A new alert's row. One a silence holds back is written done (not pending): it is never delivered,
+   * also not once the silence has ended.
+   */
+  row(event: AlertEvent, position: number, silence: SilenceNote | null = null): Row {
     return {
       partitionKey: this.partition,
       rowKey: this.rowPrefix + event.id,
@@ -61,19 +68,20 @@ export class Outbox {
       kind: event.kind,
       createdAt: event.occurredAt,
       position,
-      pending: true,
+      pending: silence?.held !== true,
       deliveries: '{}',
       claims: '{}',
+      ...(silence === null ? {} : { silence: JSON.stringify(silence) }),
     };
   }
 
-  /** Adds the alert unless it is there already; either way returns what is stored. */
-  async add(event: AlertEvent): Promise<{ entry: OutboxEntry; added: boolean }> {
+  /** Adds the alert unless it is there already; either way returns what is stored (with the first silence note). */
+  async add(event: AlertEvent, silence: SilenceNote | null = null): Promise<{ entry: OutboxEntry; added: boolean }> {
     await ensureTable(this.client);
-    const row = this.row(event, 0);
+    const row = this.row(event, 0, silence);
     try {
       const created = await this.client.createEntity(row);
-      return { entry: { event, createdAt: row.createdAt, pending: true, deliveries: {}, claims: {}, etag: created.etag ?? '' }, added: true };
+      return { entry: { event, createdAt: row.createdAt, pending: row.pending, deliveries: {}, claims: {}, silence, etag: created.etag ?? '' }, added: true };
     } catch (error) {
       if (statusCodeOf(error) !== 409) throw error;
       return { entry: await this.get(event.id), added: false };

@@ -26,11 +26,26 @@ export interface ChannelDelivery {
   notBefore: string | null;
 }
 
+/**
+ * A silence matched this alert when it was raised (issue 15). `held`: it is recorded but never delivered,
+ * now or after the silence ends. Not held: the alert opens a critical incident, so it went out anyway
+ * and the silence is only noted.
+ */
+export interface SilenceNote {
+  /** The silence's id. */
+  id: string;
+  until: string;
+  reason: string;
+  held: boolean;
+}
+
 /** An alert waiting in (or done with) the outbox, with each channel's delivery. */
 export interface OutboxEntry {
   event: AlertEvent;
   createdAt: string;
   pending: boolean;
+  /** The silence that matched it when it was raised, if any (absent on rows written before silences). */
+  silence?: SilenceNote | null;
   deliveries: Record<string, ChannelDelivery>;
   /** Per channel: until when a run holds it while it sends, so no other run sends it meanwhile. */
   claims: Record<string, string>;
@@ -77,7 +92,7 @@ export interface RenewalRecord {
 
 export type HistoryEntry =
   | { type: 'check'; at: string; check: CheckRecord }
-  | { type: 'alert'; at: string; alert: AlertEvent }
+  | { type: 'alert'; at: string; alert: AlertEvent; silence?: SilenceNote }
   | { type: 'ack'; at: string; ack: AckRecord }
   | { type: 'delivery_failed'; at: string; failure: DeliveryFailureRecord }
   | { type: 'renewal'; at: string; renewal: RenewalRecord };
