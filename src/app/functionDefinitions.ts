@@ -4,6 +4,7 @@ import { makeAckHandler } from './ackHandler';
 import { makeCheckTimerHandler } from './checkHandler';
 import { makeNotifyHandler } from './notifyHandler';
 import { makeSignedNotifyHandler } from './signedNotifyHandler';
+import { makeSilencesHandler } from './silencesHandler';
 import { makeStatusHandlers } from './statusHandlers';
 import { sharedRuntime, type Runtime } from './runtime';
 
@@ -72,6 +73,8 @@ export function defineFunctions(runtime: () => Runtime = sharedRuntime, now: () 
     http: [
       { name: 'notify', route: 'notify', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(makeNotifyHandler(runtime)) },
       { name: 'ack', route: 'ack', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(makeAckHandler(runtime, now)) },
+      // One function for the collection and its members: {id?} is the silence in DELETE /api/silences/{id}.
+      { name: 'silences', route: 'silences/{id?}', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(makeSilencesHandler(runtime, now)) },
       // Anonymous to the host: the handler verifies a Standard Webhooks signature (NOTIFY_SIGNING_SECRET).
       { name: 'notifySigned', route: 'notify/signed', methods: ANY_METHOD, authLevel: 'anonymous', handler: reportSettingErrors(makeSignedNotifyHandler(runtime, now)) },
       { name: 'status', route: 'status', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.status) },

@@ -7,6 +7,8 @@ import { contextLogger } from './checkHandler';
 import { sharedRuntime, type Runtime } from './runtime';
 import { readCappedBody } from '../net/cappedBody';
 import { OutboundCallError } from '../net/deadline';
+import { mayOpenCriticalIncident, silenceNotes } from '../silences/match';
+import { silencesForCheck } from '../silences/store';
 
 export const MAX_NOTIFY_BODY_BYTES = 64 * 1024;
 
@@ -58,11 +60,22 @@ export function makeNotifyHandler(runtime: () => Runtime = sharedRuntime) {
       log.error('notify: no channel is configured (TEAMS_WEBHOOK_URL, EMAIL_FROM/EMAIL_TO or WEBHOOK_URL)');
       return json(503, { error: 'no alert channel is configured on the notify function' });
     }
-    const { entry, added } = await rt.deliveryLog.add(validation.event);
+    // Silences apply as the event is first recorded, and that decision stays with it: a repeat of an event
+    // a silence held back is not delivered after the silence ends. The function cannot see the monitor's
+    // state, so every critical event of a kind that opens an incident goes through (the silence noted).
+    const silences = await silencesForCheck(rt.silences, new Date(), log, rt.redact, 'notify');
+    const note = silenceNotes([validation.event], silences, new Date(), mayOpenCriticalIncident).get(validation.event.id) ?? null;
+    const { entry, added } = await rt.deliveryLog.add(validation.event, note);
     if (!added && canonicalJson(entry.event) !== canonicalJson(validation.event)) {
       const error = `alert id ${entry.event.id} was already received with different content`;
       log.warn(`notify: ${error}; the first one is kept`);
       return json(409, { error, id: entry.event.id });
+    }
+    if (entry.silence?.held === true) {
+      const { id, until, reason } = entry.silence;
+      log.info(`notify ${entry.event.id} (${entry.event.kind}): silenced until ${until} by ${id}: recorded, not delivered`);
+      const held: NotifyResponse & { duplicate: boolean; silenced: { id: string; until: string; reason: string } } = { id: entry.event.id, duplicate: !added, pending: false, channels: [], silenced: { id, until, reason } };
+      return json(added ? 202 : 200, held);
     }
     // A channel that refuses for good is shown in status and history, as for the check's own delivery.
     const delivery = await deliverOne(rt.deliveryLog, entry, rt.channels, () => new Date(), rt.redact, {

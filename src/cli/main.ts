@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type Env } from '../config';
+import { SUBJECT_KINDS } from '../domain/alertEvent';
 import { runCheck } from '../check/runCheck';
 import { exitCodeFor } from '../domain/status';
 import { stderrLogger } from '../log';
@@ -11,6 +12,7 @@ import { sendTestEvent } from './notifyTest';
 import { ackCommand, defaultAcker } from './ack';
 import { startLocalHost } from '../localHost/serve';
 import { renewCommand } from './renew';
+import { silenceCommand, SilenceUsage } from './silence';
 
 /**
  * The command line, a monitoring plugin (Nagios, Icinga, Checkmk): stdout carries one line (or one
@@ -153,6 +155,15 @@ async function ack(ctx: CommandContext): Promise<number> {
   return ackCommand(ctx.runtime(), { ids: all ? 'all' : [id as string], by: text('--by') ?? defaultAcker(ctx.io.env), note: text('--note'), json: ctx.json }, ctx.io, ctx.now());
 }
 
+async function silence(ctx: CommandContext): Promise<number> {
+  try {
+    return await silenceCommand(ctx.runtime, { sub: ctx.args[0] ?? '', id: ctx.args[1] ?? null, flags: ctx.flags, json: ctx.json }, ctx.io, ctx.now());
+  } catch (error) {
+    if (error instanceof SilenceUsage) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 function portOf(ctx: CommandContext): number {
   const raw = ctx.flags.get('--port');
   if (raw === undefined) return 7071;
@@ -220,6 +231,28 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
     args: { min: 0, max: 1 },
     run: ack,
+  },
+  silence: {
+    synopsis: 'add|list|remove …',
+    summary: 'hold back repeating alerts until a date: silence add, silence list, silence remove ID',
+    details:
+      'usage: apns-monitor silence add --subject KIND[:ID] [--kind ALERT_KIND] --until DATE --reason TEXT [--by NAME] [--json]\n' +
+      '       apns-monitor silence list [--json]\n' +
+      '       apns-monitor silence remove ID [--json]\n\n' +
+      'A silenced alert is still recorded (history shows it silenced) but sent on no channel, also not after the silence ends. ' +
+      'An alert that opens a critical incident (topic_changed, upload_failed, removed, the first expired, token_invalid) is sent anyway. ' +
+      '--until takes a date (the end of that day in DISPLAY_TIMEZONE, else UTC) or a date-time with an offset (2027-03-05T17:00:00+01:00); the silence ends by itself then. ' +
+      '`add` prints the new id. Exit 0 done, 2 a refused silence (naming the option), 3 an unknown id or a failure.',
+    flags: {
+      '--subject': { value: 'KIND[:ID]', help: `what to silence: ${SUBJECT_KINDS.join(', ')}; :ID one token` },
+      '--kind': { value: 'ALERT_KIND', help: 'one alert kind (expiring, expired, sync_stale, …); every kind when absent' },
+      '--until': { value: 'DATE', help: 'when it ends: 2027-03-05 (end of that day) or 2027-03-05T17:00:00+01:00' },
+      '--reason': { value: 'TEXT', help: 'why (required; shown with the silence)' },
+      '--by': { value: 'NAME', help: 'who silences (default: the signed-in user)' },
+      '--json': { help: 'one JSON document instead of text' },
+    },
+    args: { min: 1, max: 2 },
+    run: silence,
   },
   serve: {
     synopsis: '[--port N]',

@@ -104,7 +104,15 @@ async function handle(options: LocalHttpHostOptions, req: IncomingMessage, res: 
   }
   const method = (req.method ?? 'GET').toUpperCase();
   const route = url.pathname.startsWith('/api/') ? url.pathname.slice(5).replace(/\/+$/, '') : null;
-  const definition = options.functions.find((f) => f.route === route);
+  let definition: HttpFunctionDefinition | undefined;
+  let params: Record<string, string> = {};
+  for (const f of route === null ? [] : options.functions) {
+    const matched = matchRoute(f.route, route!);
+    if (matched === null) continue;
+    definition = f;
+    params = matched;
+    break;
+  }
   if (definition === undefined) {
     sendJson(res, 404, { error: `no function at ${url.pathname}` });
     return 404;
@@ -127,7 +135,7 @@ async function handle(options: LocalHttpHostOptions, req: IncomingMessage, res: 
     url: url.toString(),
     headers: toHeaders(req),
     query: firstValues(url.searchParams),
-    params: {},
+    params,
     ...(body.length > 0 ? { body: { bytes: body } } : {}),
   });
   const context = new InvocationContext({
@@ -152,6 +160,33 @@ function describeError(error: unknown): string {
   } catch {
     return 'an error that cannot be described';
   }
+}
+
+/**
+ * Matches a route template of the Functions host (`silences/{id?}`: literal segments, `{name}` and an
+ * optional `{name?}`) against a request's route; the parameters, decoded, or null when it does not match.
+ */
+export function matchRoute(template: string, route: string): Record<string, string> | null {
+  const wanted = template.split('/');
+  const given = route === '' ? [] : route.split('/');
+  if (given.length > wanted.length) return null;
+  const params = Object.create(null) as Record<string, string>;
+  for (const [i, segment] of wanted.entries()) {
+    const part = given[i];
+    const param = /^\{(\w+)(\?)?\}$/.exec(segment);
+    if (param === null) {
+      if (part !== segment) return null;
+      continue;
+    }
+    if (part === undefined && param[2] === '?') continue;
+    if (part === undefined || part === '') return null;
+    try {
+      params[param[1]!] = decodeURIComponent(part);
+    } catch {
+      return null;
+    }
+  }
+  return params;
 }
 
 /** A repeated query parameter keeps its first value, as `URLSearchParams.get` reads it in Azure. */

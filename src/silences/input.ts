@@ -46,6 +46,7 @@ function oneLine(value: unknown, field: SilenceField, max: number, required: boo
 
 export function checkSilenceInput(request: SilenceRequest, now: Date, timeZone: string | null): SilenceInputCheck {
   const { subject, subjectId, kind, until, reason, by } = request;
+  if (subject === undefined || subject === null) return { ok: false, field: 'subject', problem: `is required: one of ${SUBJECT_KINDS.join(', ')}` };
   if (typeof subject !== 'string' || !(SUBJECT_KINDS as readonly string[]).includes(subject)) {
     return { ok: false, field: 'subject', problem: `must be one of ${SUBJECT_KINDS.join(', ')}${typeof subject === 'string' ? `, not "${subject.slice(0, 40).replace(CONTROL, ' ')}"` : ''}` };
   }

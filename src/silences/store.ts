@@ -138,12 +138,12 @@ export class SilenceStore {
  * The silences a check applies. A monitor never goes silent by accident: when they cannot be read, the
  * check says so and delivers everything (nothing is held back by a silence nobody can see).
  */
-export async function silencesForCheck(source: Pick<SilenceStore, 'inForce'> | undefined, now: Date, log: Logger, redact: Redactor): Promise<Silence[]> {
+export async function silencesForCheck(source: Pick<SilenceStore, 'inForce'> | undefined, now: Date, log: Logger, redact: Redactor, who = 'check'): Promise<Silence[]> {
   if (source === undefined) return [];
   try {
     return await source.inForce(now);
   } catch (error) {
-    log.error(`check: could not read the silences, so none is applied: ${redact(error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error))}`);
+    log.error(`${who}: could not read the silences, so none is applied: ${redact(error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error))}`);
     return [];
   }
 }

@@ -16,10 +16,13 @@ export interface ReadModel {
  * left recomputed at `at`. No Graph call.
  */
 export async function loadReadModel(rt: Runtime, at: Date): Promise<ReadModel> {
-  const [loaded, tokens] = await Promise.all([
+  const [loaded, tokens, silences] = await Promise.all([
     rt.store.loadState(),
     Promise.all(rt.tokenSubjects.map(async (r): Promise<TokenSnapshot> => ({ subject: r.subject, policy: r.policy, loaded: await rt.store.loadSubject(r.subject) }))),
+    rt.silences.inForce(at),
   ]);
   const staleAfter = staleAfterMs(rt.config.checkSchedule, at);
-  return { loaded, tokens, staleAfterMs: staleAfter, doc: buildStatusDocument(loaded, at, rt.config.policy, staleAfter, rt.config.tenantName, tokens) };
+  const doc = buildStatusDocument(loaded, at, rt.config.policy, staleAfter, rt.config.tenantName, tokens);
+  // The silences in force at `at` (an ended one is never listed, whether or not its row is pruned yet).
+  return { loaded, tokens, staleAfterMs: staleAfter, doc: doc === null ? null : { ...doc, silences } };
 }

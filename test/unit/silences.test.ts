@@ -120,7 +120,7 @@ describe('a new silence is refused by the field that is wrong', () => {
 
   test.each([
     [{ subject: 'printer' }, 'subject', 'must be one of apns, vpp_token, ade_token, not "printer"'],
-    [{ subject: undefined }, 'subject', 'must be one of'],
+    [{ subject: undefined }, 'subject', 'is required: one of apns, vpp_token, ade_token'],
     [{ subject: 'apns', subjectId: 'x' }, 'subjectId', 'does not apply to apns'],
     [{ subjectId: 'has space' }, 'subjectId', 'printable ASCII'],
     [{ kind: 'nope' }, 'kind', 'must be one of expiring, expired'],

@@ -1,0 +1,6 @@
+import { app } from '@azure/functions';
+import { httpFunction } from '../src/app/functionDefinitions';
+
+// GET/POST /api/silences, DELETE /api/silences/{id}: hold back repeating alerts until a date.
+const fn = httpFunction('silences');
+app.http(fn.name, { route: fn.route, methods: fn.methods, authLevel: fn.authLevel, handler: fn.handler });
