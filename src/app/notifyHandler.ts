@@ -36,7 +36,7 @@ export async function readLimited(request: HttpRequest, limit: number): Promise<
  * is a mistake to show, never one to drop silently). Nothing in the body can cause a 5xx: what could
  * not be stored or delivered is refused with a 400 naming the field.
  */
-export function makeNotifyHandler(runtime: () => Runtime = sharedRuntime) {
+export function makeNotifyHandler(runtime: () => Runtime = sharedRuntime, now: () => Date = () => new Date()) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     if (request.method !== 'POST') return json(405, { error: `method ${request.method} is not allowed: POST one alert event` }, { allow: 'POST' });
     const tooLarge = json(413, { error: `the body is larger than ${MAX_NOTIFY_BODY_BYTES} bytes` });
@@ -63,8 +63,9 @@ export function makeNotifyHandler(runtime: () => Runtime = sharedRuntime) {
     // Silences apply as the event is first recorded, and that decision stays with it: a repeat of an event
     // a silence held back is not delivered after the silence ends. The function cannot see the monitor's
     // state, so every critical event of a kind that opens an incident goes through (the silence noted).
-    const silences = await silencesForCheck(rt.silences, new Date(), log, rt.redact, 'notify');
-    const note = silenceNotes([validation.event], silences, new Date(), mayOpenCriticalIncident).get(validation.event.id) ?? null;
+    const receivedAt = now();
+    const silences = await silencesForCheck(rt.silences, receivedAt, log, rt.redact, 'notify');
+    const note = silenceNotes([validation.event], silences, receivedAt, mayOpenCriticalIncident).get(validation.event.id) ?? null;
     const { entry, added } = await rt.deliveryLog.add(validation.event, note);
     if (!added && canonicalJson(entry.event) !== canonicalJson(validation.event)) {
       const error = `alert id ${entry.event.id} was already received with different content`;

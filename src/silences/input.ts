@@ -34,7 +34,7 @@ export const SILENCEABLE_KINDS: readonly AlertKind[] = ALERT_KINDS.filter((k) =>
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 function oneLine(value: unknown, field: SilenceField, max: number, required: boolean): { ok: true; text: string | null } | { ok: false; field: SilenceField; problem: string } {
-  if (value === undefined || value === null) return required ? { ok: false, field, problem: 'is required' } : { ok: true, text: null };
+  if (value === undefined || value === null) return required ? { ok: false, field, problem: 'is required: say why (it is shown with the silence)' } : { ok: true, text: null };
   if (typeof value !== 'string') return { ok: false, field, problem: 'must be a string' };
   // Text shown on one line of a table and the dashboard: line breaks and control characters become spaces.
   const text = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
