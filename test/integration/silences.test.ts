@@ -1,6 +1,7 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { defineFunctions } from '../../src/app/functionDefinitions';
+import { makeSilencesHandler } from '../../src/app/silencesHandler';
+import { makeStatusHandlers } from '../../src/app/statusHandlers';
 import { makeNotifyHandler } from '../../src/app/notifyHandler';
 import { createRuntime, type Runtime } from '../../src/app/runtime';
 import { main } from '../../src/cli/main';
@@ -44,15 +45,14 @@ function setup(extra: Record<string, string> = {}) {
     return { code, out, err, text: out.join('\n') };
   };
   const http = async (method: string, now: Date, path = '', body?: string) => {
-    const fn = defineFunctions(() => rt, () => now).http.find((f) => f.name === 'silences')!;
+    const handler = makeSilencesHandler(() => rt, () => now);
     const id = path.replace(/^\//, '');
     const request = new HttpRequest({ method, url: `http://127.0.0.1/api/silences${path}`, params: id === '' ? {} : { id }, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: { string: body } }) });
-    const res = await fn.handler(request, new InvocationContext({ functionName: 'silences', logHandler: () => undefined }));
+    const res = await handler(request, new InvocationContext({ functionName: 'silences', logHandler: () => undefined }));
     return { status: res.status ?? 200, json: res.jsonBody as Record<string, unknown> };
   };
   const view = async (name: 'history' | 'status', now: Date) => {
-    const fn = defineFunctions(() => rt, () => now).http.find((f) => f.name === name)!;
-    const res = await fn.handler(new HttpRequest({ method: 'GET', url: `http://127.0.0.1/api/${name}`, query: name === 'history' ? { limit: '100' } : {} }), new InvocationContext({ functionName: name, logHandler: () => undefined }));
+    const res = await makeStatusHandlers(() => rt, () => now)[name](new HttpRequest({ method: 'GET', url: `http://127.0.0.1/api/${name}`, query: name === 'history' ? { limit: '100' } : {} }), new InvocationContext({ functionName: name, logHandler: () => undefined }));
     return res.jsonBody as Record<string, unknown>;
   };
   const alertsInHistory = async (now: Date) => ((await view('history', now))['entries'] as HistoryEntry[]).filter((e): e is Extract<HistoryEntry, { type: 'alert' }> => e.type === 'alert');
