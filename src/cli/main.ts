@@ -110,7 +110,7 @@ async function status(ctx: CommandContext): Promise<number> {
   const current = doc?.status ?? lastCheck.status;
   const openIncidents = doc?.openIncidents ?? [];
   if (ctx.json) {
-    ctx.io.stdout(JSON.stringify({ ...lastCheck, status: current, daysRemaining: doc?.daysRemaining ?? lastCheck.daysRemaining, stale, openIncidents, deliveryFailures: doc?.deliveryFailures ?? [], subjects: doc?.subjects ?? [] }, null, 2));
+    ctx.io.stdout(JSON.stringify({ ...lastCheck, status: current, daysRemaining: doc?.daysRemaining ?? lastCheck.daysRemaining, stale, openIncidents, deliveryFailures: doc?.deliveryFailures ?? [], subjects: doc?.subjects ?? [], silences: doc?.silences ?? [] }, null, 2));
     return stale ? 3 : exitCodeFor(current);
   }
   if (!stale) {
