@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { ConfigError, type Env } from '../config';
 import { runCheck } from '../check/runCheck';
 import { exitCodeFor } from '../domain/status';
-import { stderrLogger } from '../log';
+import { redactingLogger, stderrLogger } from '../log';
 import { checkDeps, createRuntime, type Runtime } from '../app/runtime';
 import { loadReadModel } from '../status/readModel';
 import { staleLine, statusLine, unknownLine } from './format';
-import { sendTestEvent } from './notifyTest';
+import { runTestAlert } from './notifyTest';
+import { channelLines } from './channelLines';
 import { ackCommand, defaultAcker } from './ack';
 import { startLocalHost } from '../localHost/serve';
 import { renewCommand } from './renew';
@@ -108,11 +109,13 @@ async function status(ctx: CommandContext): Promise<number> {
   const current = doc?.status ?? lastCheck.status;
   const openIncidents = doc?.openIncidents ?? [];
   if (ctx.json) {
-    ctx.io.stdout(JSON.stringify({ ...lastCheck, status: current, daysRemaining: doc?.daysRemaining ?? lastCheck.daysRemaining, stale, openIncidents, deliveryFailures: doc?.deliveryFailures ?? [], subjects: doc?.subjects ?? [] }, null, 2));
+    ctx.io.stdout(JSON.stringify({ ...lastCheck, status: current, daysRemaining: doc?.daysRemaining ?? lastCheck.daysRemaining, stale, openIncidents, deliveryFailures: doc?.deliveryFailures ?? [], subjects: doc?.subjects ?? [], channels: doc?.channels ?? [] }, null, 2));
     return stale ? 3 : exitCodeFor(current);
   }
   if (!stale) {
     ctx.io.stdout(statusLine({ ...lastCheck, status: current, daysRemaining: doc?.daysRemaining ?? lastCheck.daysRemaining, openIncidents, subjects: doc?.subjects ?? [], checkTime: lastCheck.checkedAt, tenant: runtime.config.tenantName, ...runtime.config.policy }));
+    // After the plugin line: a monitoring system reads the first line only.
+    for (const line of channelLines(doc?.channels ?? [])) ctx.io.stdout(line);
     return exitCodeFor(current);
   }
   const known = doc?.certificate ?? null;
@@ -128,6 +131,7 @@ async function status(ctx: CommandContext): Promise<number> {
       now,
     }),
   );
+  for (const line of channelLines(doc?.channels ?? [])) ctx.io.stdout(line);
   return 3;
 }
 
@@ -136,7 +140,7 @@ async function notifyTest(ctx: CommandContext): Promise<number> {
   if (runtime.config.notify === null && runtime.channels.length === 0) {
     throw new CommandError('no channel is configured: set TEAMS_WEBHOOK_URL, EMAIL_FROM and EMAIL_TO, WEBHOOK_URL and WEBHOOK_SECRET, or NOTIFY_URL');
   }
-  const reports = await sendTestEvent(runtime.config, runtime.channels, runtime.redact, ctx.now());
+  const reports = await runTestAlert(runtime, ctx.now, redactingLogger(stderrLogger, runtime.redact));
   if (ctx.json) ctx.io.stdout(JSON.stringify({ channels: reports }, null, 2));
   else for (const r of reports) ctx.io.stdout(`${r.channel}: ${r.outcome}${r.detail === null ? '' : ` - ${r.detail}`}`);
   return reports.every((r) => r.outcome === 'delivered') ? 0 : 2;

@@ -67,13 +67,16 @@ export class Outbox {
     };
   }
 
-  /** Adds the alert unless it is there already; either way returns what is stored. */
-  async add(event: AlertEvent): Promise<{ entry: OutboxEntry; added: boolean }> {
+  /**
+   * Adds the alert unless it is there already; either way returns what is stored. `initial` records
+   * channels up front (a channel an alert is not meant for is `excluded`).
+   */
+  async add(event: AlertEvent, initial: Record<string, ChannelDelivery> = {}): Promise<{ entry: OutboxEntry; added: boolean }> {
     await ensureTable(this.client);
-    const row = this.row(event, 0);
+    const row = { ...this.row(event, 0), deliveries: JSON.stringify(initial) };
     try {
       const created = await this.client.createEntity(row);
-      return { entry: { event, createdAt: row.createdAt, pending: true, deliveries: {}, claims: {}, etag: created.etag ?? '' }, added: true };
+      return { entry: { event, createdAt: row.createdAt, pending: true, deliveries: { ...initial }, claims: {}, etag: created.etag ?? '' }, added: true };
     } catch (error) {
       if (statusCodeOf(error) !== 409) throw error;
       return { entry: await this.get(event.id), added: false };
