@@ -171,7 +171,7 @@ async function serve(ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const key = io.env['NOTIFY_KEY']?.trim() || null;
   const host = await startLocalHost({ runtime, port, key, log: (line) => io.stderr(`${new Date().toISOString()} ${runtime.redact(line)}`) });
-  io.stdout(`Serving the function app at ${host.url}/api/ (status, history, dashboard, badge.svg, notify)${key === null ? '' : ' — function routes need NOTIFY_KEY'}`);
+  io.stdout(`Serving the function app at ${host.url}/api/ (status, history, dashboard, badge.svg, notify, test-alert)${key === null ? '' : ' — function routes need NOTIFY_KEY'}`);
   io.stdout(`Dashboard: ${host.url}/api/dashboard`);
   io.stdout(`Timer checkCertificate (${runtime.config.checkSchedule}) runs next at ${host.nextRun()?.toISOString() ?? 'never'}. Ctrl+C stops.`);
   await new Promise<void>((resolve) => {

@@ -2,6 +2,8 @@ import { request as httpRequest, Agent } from 'node:http';
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeStatusHandlers } from '../../src/app/statusHandlers';
+import { makeNotifyHandler } from '../../src/app/notifyHandler';
+import { sampleEvents } from '../support/sampleEvents';
 import { makeTestAlertHandler } from '../../src/app/testAlertHandler';
 import type { Runtime } from '../../src/app/runtime';
 import { main } from '../../src/cli/main';
@@ -185,6 +187,24 @@ describe('a channel that keeps failing', () => {
     const after = await rt.store.channelHealth.list();
     // Nothing was delivered in the second check: the rows are untouched (same ETags).
     expect([...after].map(([k, v]) => [k, v.etag])).toEqual([...before].map(([k, v]) => [k, v.etag]));
+  });
+});
+
+describe('the notify function keeps its channels\' health too', () => {
+  test('three events refused by Teams: channel_failing is delivered from the delivery log to the webhook only', async () => {
+    const { rt } = setup();
+    teams.script.push({ status: 404 }, { status: 404 }, { status: 404 });
+    const notify = makeNotifyHandler(() => rt);
+    const base = sampleEvents().find((e) => e.kind === 'expiring')!;
+    for (const n of [1, 2, 3]) {
+      const body = JSON.stringify({ ...base, id: `apns-expiring-notify-${n}` });
+      const res = await notify(new HttpRequest({ method: 'POST', url: 'http://127.0.0.1/api/notify', body: { string: body } }), context());
+      expect(res.status).toBe(202);
+    }
+    expect(hookEvents().map((e) => e.kind)).toEqual(['expiring', 'expiring', 'expiring', 'channel_failing']);
+    expect(teams.attempts).toBe(3);
+    expect((await rt.store.channelHealth.get('teams')).health).toMatchObject({ consecutiveFailures: 3, failingAlerted: true });
+    expect((await rt.deliveryLog.get(hookEvents()[3]!.id)).deliveries['teams']).toMatchObject({ status: 'excluded' });
   });
 });
 
