@@ -6,6 +6,7 @@ import { makeNotifyHandler } from './notifyHandler';
 import { makeSignedNotifyHandler } from './signedNotifyHandler';
 import { makeSilencesHandler } from './silencesHandler';
 import { makeStatusHandlers } from './statusHandlers';
+import { makeTestAlertHandler } from './testAlertHandler';
 import { sharedRuntime, type Runtime } from './runtime';
 
 /**
@@ -80,6 +81,8 @@ export function defineFunctions(runtime: () => Runtime = sharedRuntime, now: () 
       { name: 'status', route: 'status', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.status) },
       { name: 'history', route: 'history', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.history) },
       { name: 'metrics', route: 'metrics', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.metrics) },
+      // The dashboard's "send a test alert" button (issue 15): every channel now, rate-limited.
+      { name: 'testAlert', route: 'test-alert', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(makeTestAlertHandler(runtime, now)) },
       { name: 'dashboard', route: 'dashboard', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.dashboard) },
       // Anonymous so a wiki can embed it without carrying a key; it shows only the days left.
       { name: 'badge', route: 'badge.svg', methods: ANY_METHOD, authLevel: 'anonymous', handler: reportSettingErrors(views.badge) },

@@ -2,6 +2,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { canonicalJson } from '../domain/canonicalJson';
 import { validateAlertEvent } from '../domain/validateEvent';
 import { deliverOne } from '../notify/deliver';
+import { recorderFor } from '../notify/channelAlerts';
 import type { NotifyResponse } from '../notify/notifyFunction';
 import { contextLogger } from './checkHandler';
 import { sharedRuntime, type Runtime } from './runtime';
@@ -79,10 +80,13 @@ export function makeNotifyHandler(runtime: () => Runtime = sharedRuntime, now: (
       return json(added ? 202 : 200, held);
     }
     // A channel that refuses for good is shown in status and history, as for the check's own delivery.
+    const channelHealth = recorderFor(rt.store, rt.deliveryLog, rt.channels, { tenant: rt.config.tenantName, now: () => new Date(), redact: rt.redact, log });
     const delivery = await deliverOne(rt.deliveryLog, entry, rt.channels, () => new Date(), rt.redact, {
+      onAttempt: channelHealth.onAttempt,
       onFailedForGood: (alert, channel, detail) => rt.store.recordDeliveryFailure({ at: new Date().toISOString(), alertId: alert.id, kind: alert.kind, channel, detail }),
       onRecovered: (alert, channel) => rt.store.clearDeliveryFailure(alert.id, channel),
     });
+    await channelHealth.settle();
     const response: NotifyResponse & { duplicate: boolean } = { id: entry.event.id, duplicate: !added, pending: delivery.pending, channels: delivery.channels };
     for (const c of response.channels) {
       const line = `notify ${response.id} (${entry.event.kind}) → ${c.channel}: ${c.outcome}${c.detail === null ? '' : `: ${c.detail}`}`;

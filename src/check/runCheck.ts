@@ -6,6 +6,7 @@ import { decideAlerts, worstIncidentSeverity, type AlertState, type Incident } f
 import { evaluate, nextThresholdDays, withIncidents, type CertificateStatus } from '../domain/status';
 import type { Logger } from '../log';
 import { deliverPending, type AlertDelivery, type DeliveryOptions } from '../notify/deliver';
+import { recorderFor } from '../notify/channelAlerts';
 import type { Notifier } from '../notify/notifier';
 import { Deadline } from '../net/deadline';
 import type { Redactor } from '../redact';
@@ -269,13 +270,17 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
   }
 
   if (deps.notifiers.length === 0) deps.log.warn('no alert channel is configured: alerts stay queued until one is (set TEAMS_WEBHOOK_URL, EMAIL_FROM/EMAIL_TO, WEBHOOK_URL or NOTIFY_URL)');
+  const channelHealth = recorderFor(deps.store, deps.store.outbox, deps.notifiers, { tenant: deps.tenant, now: deps.now, redact: deps.redact, log: deps.log });
   const deliveries = await deliverPending(deps.store.outbox, deps.notifiers, deps.now, deps.redact, {
     ...deps.delivery,
+    onAttempt: channelHealth.onAttempt,
     // In the check's clock (which tests move), the moment its budget runs out.
     stopAt: deadline === undefined ? null : deps.now().getTime() + deadline.remainingMs(),
     onFailedForGood: (alert, channel, detail) => deps.store.recordDeliveryFailure({ at: deps.now().toISOString(), alertId: alert.id, kind: alert.kind, channel, detail }),
     onRecovered: (alert, channel) => deps.store.clearDeliveryFailure(alert.id, channel),
   });
+  // Issue 15: each channel's health, and channel_failing / channel_recovered when one is due.
+  deliveries.push(...(await channelHealth.settle()));
   for (const d of deliveries) {
     for (const c of d.channels) {
       if (c.outcome === 'retry-later' || c.outcome === 'failed-for-good') deps.log.warn(`alert ${d.alert.id} → ${c.channel}: ${c.outcome}: ${c.detail ?? ''}`);

@@ -4,11 +4,12 @@ import { ConfigError, type Env } from '../config';
 import { SUBJECT_KINDS } from '../domain/alertEvent';
 import { runCheck } from '../check/runCheck';
 import { exitCodeFor } from '../domain/status';
-import { stderrLogger } from '../log';
+import { redactingLogger, stderrLogger } from '../log';
 import { checkDeps, createRuntime, type Runtime } from '../app/runtime';
 import { loadReadModel } from '../status/readModel';
 import { staleLine, statusLine, unknownLine } from './format';
-import { sendTestEvent } from './notifyTest';
+import { runTestAlert } from './notifyTest';
+import { channelLines } from './channelLines';
 import { ackCommand, defaultAcker } from './ack';
 import { startLocalHost } from '../localHost/serve';
 import { renewCommand } from './renew';
@@ -110,11 +111,13 @@ async function status(ctx: CommandContext): Promise<number> {
   const current = doc?.status ?? lastCheck.status;
   const openIncidents = doc?.openIncidents ?? [];
   if (ctx.json) {
-    ctx.io.stdout(JSON.stringify({ ...lastCheck, status: current, daysRemaining: doc?.daysRemaining ?? lastCheck.daysRemaining, stale, openIncidents, deliveryFailures: doc?.deliveryFailures ?? [], subjects: doc?.subjects ?? [], silences: doc?.silences ?? [] }, null, 2));
+    ctx.io.stdout(JSON.stringify({ ...lastCheck, status: current, daysRemaining: doc?.daysRemaining ?? lastCheck.daysRemaining, stale, openIncidents, deliveryFailures: doc?.deliveryFailures ?? [], subjects: doc?.subjects ?? [], silences: doc?.silences ?? [], channels: doc?.channels ?? [] }, null, 2));
     return stale ? 3 : exitCodeFor(current);
   }
   if (!stale) {
     ctx.io.stdout(statusLine({ ...lastCheck, status: current, daysRemaining: doc?.daysRemaining ?? lastCheck.daysRemaining, openIncidents, subjects: doc?.subjects ?? [], checkTime: lastCheck.checkedAt, tenant: runtime.config.tenantName, ...runtime.config.policy }));
+    // After the plugin line: a monitoring system reads the first line only.
+    for (const line of channelLines(doc?.channels ?? [])) ctx.io.stdout(line);
     return exitCodeFor(current);
   }
   const known = doc?.certificate ?? null;
@@ -130,6 +133,7 @@ async function status(ctx: CommandContext): Promise<number> {
       now,
     }),
   );
+  for (const line of channelLines(doc?.channels ?? [])) ctx.io.stdout(line);
   return 3;
 }
 
@@ -138,7 +142,7 @@ async function notifyTest(ctx: CommandContext): Promise<number> {
   if (runtime.config.notify === null && runtime.channels.length === 0) {
     throw new CommandError('no channel is configured: set TEAMS_WEBHOOK_URL, EMAIL_FROM and EMAIL_TO, WEBHOOK_URL and WEBHOOK_SECRET, or NOTIFY_URL');
   }
-  const reports = await sendTestEvent(runtime.config, runtime.channels, runtime.redact, ctx.now());
+  const reports = await runTestAlert(runtime, ctx.now, redactingLogger(stderrLogger, runtime.redact));
   if (ctx.json) ctx.io.stdout(JSON.stringify({ channels: reports }, null, 2));
   else for (const r of reports) ctx.io.stdout(`${r.channel}: ${r.outcome}${r.detail === null ? '' : ` - ${r.detail}`}`);
   return reports.every((r) => r.outcome === 'delivered') ? 0 : 2;
@@ -178,7 +182,7 @@ async function serve(ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const key = io.env['NOTIFY_KEY']?.trim() || null;
   const host = await startLocalHost({ runtime, port, key, log: (line) => io.stderr(`${new Date().toISOString()} ${runtime.redact(line)}`) });
-  io.stdout(`Serving the function app at ${host.url}/api/ (status, history, dashboard, badge.svg, notify)${key === null ? '' : ' — function routes need NOTIFY_KEY'}`);
+  io.stdout(`Serving the function app at ${host.url}/api/ (status, history, dashboard, badge.svg, notify, test-alert)${key === null ? '' : ' — function routes need NOTIFY_KEY'}`);
   io.stdout(`Dashboard: ${host.url}/api/dashboard`);
   io.stdout(`Timer checkCertificate (${runtime.config.checkSchedule}) runs next at ${host.nextRun()?.toISOString() ?? 'never'}. Ctrl+C stops.`);
   await new Promise<void>((resolve) => {

@@ -4,6 +4,10 @@ import { NOT_APPLICABLE, type AlertEvent } from '../domain/alertEvent';
 import type { Notifier } from '../notify/notifier';
 import { sendToNotifyFunction } from '../notify/notifyFunction';
 import type { Redactor } from '../redact';
+import type { AttemptResult } from '../notify/channelHealth';
+import { recorderFor } from '../notify/channelAlerts';
+import type { Runtime } from '../app/runtime';
+import type { Logger } from '../log';
 
 export interface ChannelReport {
   channel: string;
@@ -28,17 +32,38 @@ export function testEvent(tenant: string | null, now: Date): AlertEvent {
  * Sends one `test` event to every configured channel (through the notify function when NOTIFY_URL is
  * set, so the deployed path is what gets tested) and reports each channel's outcome.
  */
-export async function sendTestEvent(config: MonitorConfig, channels: readonly Notifier[], redact: Redactor, now: Date): Promise<ChannelReport[]> {
+export async function sendTestEvent(
+  config: MonitorConfig,
+  channels: readonly Notifier[],
+  redact: Redactor,
+  now: Date,
+  onAttempt?: (alert: AlertEvent, channel: string, result: AttemptResult, detail: string | null) => void,
+): Promise<ChannelReport[]> {
   const event = testEvent(config.tenantName, now);
   if (config.notify !== null) {
     const { outcome, report } = await sendToNotifyFunction(config.notify, event, config.httpTimeoutMs);
+    // The notify function keeps its own channels' health; here only the forwarder's own outcome counts.
+    onAttempt?.(event, 'notify', outcome.result, outcome.result === 'delivered' ? null : redact(outcome.reason));
     if (report !== null) return report.channels.map((c) => ({ ...c, detail: c.detail === null ? null : redact(c.detail) }));
     return [{ channel: 'notify', outcome: outcome.result, detail: outcome.result === 'delivered' ? null : redact(outcome.reason) }];
   }
   const reports: ChannelReport[] = [];
   for (const channel of channels) {
     const outcome = await channel.notify(event).catch((error: unknown) => ({ result: 'retry-later' as const, reason: error instanceof Error ? error.message : String(error), retryAfterSeconds: null }));
-    reports.push({ channel: channel.name, outcome: outcome.result, detail: outcome.result === 'delivered' ? null : redact(outcome.reason) });
+    const detail = outcome.result === 'delivered' ? null : redact(outcome.reason);
+    onAttempt?.(event, channel.name, outcome.result, detail);
+    reports.push({ channel: channel.name, outcome: outcome.result, detail });
   }
+  return reports;
+}
+
+/**
+ * The test button and `apns-monitor notify-test`: one test alert on every channel now, counted in each
+ * channel's health (so a channel fixed after failing is seen to work, and says so).
+ */
+export async function runTestAlert(rt: Runtime, now: () => Date, log: Logger): Promise<ChannelReport[]> {
+  const health = recorderFor(rt.store, rt.store.outbox, rt.notifiers, { tenant: rt.config.tenantName, now, redact: rt.redact, log });
+  const reports = await sendTestEvent(rt.config, rt.channels, rt.redact, now(), health.onAttempt);
+  await health.settle();
   return reports;
 }

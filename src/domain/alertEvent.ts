@@ -14,6 +14,8 @@ export const ALERT_KINDS = [
   'sync_recovered',
   'monitor_failing',
   'monitor_recovered',
+  'channel_failing',
+  'channel_recovered',
   'test',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];

@@ -1,6 +1,7 @@
 import { APPLE_PUSH_PORTAL, CLOUDS, intuneApplePushPage, type CloudName } from '../clouds';
 import type { AlertEvent } from '../domain/alertEvent';
 import { renewalAdvice, tokenHeadline } from '../render/tokenText';
+import { CHANNEL_FAILING_ADVICE, channelFailingHeadline, channelRecoveredHeadline } from '../render/channelText';
 
 /**
  * What a person should see for an alert, independent of the channel: the Teams card and the email
@@ -45,7 +46,7 @@ export function zonedText(iso: string, timeZone: string): string {
 }
 
 function headline(e: AlertEvent): string {
-  if (e.subject !== 'apns') {
+  if (e.subject !== 'apns' && e.kind !== 'channel_failing' && e.kind !== 'channel_recovered') {
     const token = tokenHeadline(e.kind, { subject: e.subject, name: e.subjectName ?? null }, { daysRemaining: e.daysRemaining, state: e.state ?? null });
     return e.tenant === null ? token : `${e.tenant}: ${token}`;
   }
@@ -65,6 +66,9 @@ function headline(e: AlertEvent): string {
     sync_recovered: 'Apple token syncs again',
     monitor_failing: 'The APNs monitor cannot read the certificate',
     monitor_recovered: 'The APNs monitor reads the certificate again',
+    // About the monitor's own channels: named by the channel (subjectName), never by its address.
+    channel_failing: channelFailingHeadline(e.subjectName ?? 'notification'),
+    channel_recovered: channelRecoveredHeadline(e.subjectName ?? 'notification'),
     test: 'APNs monitor test message',
   };
   return e.tenant === null ? text[e.kind] : `${e.tenant}: ${text[e.kind]}`;
@@ -73,10 +77,12 @@ function headline(e: AlertEvent): string {
 function tone(e: AlertEvent): Tone {
   if (e.severity === 'critical') return 'attention';
   if (e.severity === 'warning') return 'warning';
-  return e.kind === 'renewed' || e.kind === 'monitor_recovered' ? 'good' : 'accent';
+  return e.kind === 'renewed' || e.kind === 'monitor_recovered' || e.kind === 'channel_recovered' ? 'good' : 'accent';
 }
 
 function advice(e: AlertEvent): string | null {
+  if (e.kind === 'channel_failing') return CHANNEL_FAILING_ADVICE;
+  if (e.kind === 'channel_recovered') return null;
   if (e.subject !== 'apns') {
     return e.kind === 'expiring' || e.kind === 'expired' || e.kind === 'token_invalid' ? renewalAdvice(e.subject, e.appleIdentifier) : null;
   }
@@ -145,6 +151,8 @@ const APPLE_SCHOOL_MANAGER = 'https://school.apple.com';
 
 /** Where each credential is renewed: in Intune, and at Apple. */
 function linksFor(e: AlertEvent, cloud: CloudName): Array<{ title: string; url: string }> {
+  // An alert about a channel has nothing to renew.
+  if (e.kind === 'channel_failing' || e.kind === 'channel_recovered') return [];
   const apple = [
     { title: 'Apple Business Manager', url: APPLE_BUSINESS_MANAGER },
     { title: 'Apple School Manager', url: APPLE_SCHOOL_MANAGER },

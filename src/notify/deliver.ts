@@ -38,6 +38,8 @@ export interface DeliveryOptions {
   onFailedForGood?: (alert: AlertEvent, channel: string, detail: string | null) => Promise<void>;
   /** Told when a channel that had refused an alert for good takes it (its target was corrected). */
   onRecovered?: (alert: AlertEvent, channel: string) => Promise<void>;
+  /** Told of every send's outcome (detail redacted), so each channel's health can be kept. */
+  onAttempt?: (alert: AlertEvent, channel: string, result: DeliveryOutcome['result'], detail: string | null) => void;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -45,7 +47,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 /** Whether a channel still owes this alert: not delivered, and not failed for good at the same target. */
 export function channelOwes(notifier: Notifier, delivery: ChannelDelivery | undefined, now: Date): 'send' | 'done' | 'wait' {
   if (delivery === undefined) return 'send';
-  if (delivery.status === 'delivered') return 'done';
+  if (delivery.status === 'delivered' || delivery.status === 'excluded') return 'done';
   if (delivery.status === 'failed' && delivery.target === notifier.target) return 'done';
   if (delivery.status === 'retry' && delivery.notBefore !== null && new Date(delivery.notBefore) > now) return 'wait';
   return 'send';
@@ -54,6 +56,7 @@ export function channelOwes(notifier: Notifier, delivery: ChannelDelivery | unde
 /** What to report for a channel that is not sent the alert this time. */
 function doneResult(notifier: Notifier, prior: ChannelDelivery | undefined, now: Date): ChannelResult {
   const state = channelOwes(notifier, prior, now);
+  if (prior?.status === 'excluded') return { channel: notifier.name, outcome: 'skipped', detail: prior.detail };
   return { channel: notifier.name, outcome: state === 'wait' ? 'skipped' : prior?.status === 'failed' ? 'failed-for-good' : 'already-delivered', detail: prior?.detail ?? null };
 }
 
@@ -80,7 +83,7 @@ function record(previous: ChannelDelivery | undefined, notifier: Notifier, outco
 
 function pendingFor(notifiers: readonly Notifier[], deliveries: Record<string, ChannelDelivery>): boolean {
   // Failed-for-good stays pending (undelivered) so a corrected target still gets it.
-  return notifiers.some((n) => deliveries[n.name]?.status !== 'delivered');
+  return notifiers.some((n) => deliveries[n.name]?.status !== 'delivered' && deliveries[n.name]?.status !== 'excluded');
 }
 
 /**
@@ -188,6 +191,7 @@ export async function deliverOne(outbox: Outbox, entry: OutboxEntry, notifiers: 
     );
     current = saved ?? current;
     channels.push({ channel: name, outcome: outcome.result, detail: result.detail });
+    options.onAttempt?.(current.event, name, outcome.result, result.detail);
     // Bookkeeping for people: a failure to record it must not undo or repeat the delivery itself.
     if (outcome.result === 'failed-for-good' && options.onFailedForGood !== undefined) {
       await options.onFailedForGood(current.event, name, result.detail).catch(() => undefined);

@@ -4,6 +4,7 @@ import { INITIAL_STATE, type AlertState } from '../domain/decide';
 import { ensureTable, statusCodeOf } from './tableClients';
 import { CHUNK_CHARS, fromChunks, toChunks } from './chunkedJson';
 import { Outbox } from './outbox';
+import { ChannelHealthStore } from './channelHealthStore';
 import type { AckRecord, CheckRecord, DeliveryFailureRecord, HistoryEntry, RenewalRecord, SilenceNote } from './records';
 import { INITIAL_TOKEN_SUBJECT_STATE, type TokenFacts, type TokenReadOutcome, type TokenSubjectKind, type TokenSubjectState } from '../subjects/token';
 
@@ -131,12 +132,15 @@ export function invertedTimeKey(iso: string): string {
 export class MonitorStore {
   /** Alerts raised by checks, in the state's partition so they commit with it. */
   readonly outbox: Outbox;
+  /** Each channel's delivery record (issue 15), in its own partition of the state table. */
+  readonly channelHealth: ChannelHealthStore;
 
   constructor(
     private readonly state: TableClient,
     private readonly history: TableClient,
   ) {
     this.outbox = new Outbox(state, PARTITION, ALERT_ROW_PREFIX);
+    this.channelHealth = new ChannelHealthStore(state);
   }
 
   async loadState(): Promise<LoadedState> {

@@ -75,13 +75,16 @@ export class Outbox {
     };
   }
 
-  /** Adds the alert unless it is there already; either way returns what is stored (with the first silence note). */
-  async add(event: AlertEvent, silence: SilenceNote | null = null): Promise<{ entry: OutboxEntry; added: boolean }> {
+  /**
+   * Adds the alert unless it is there already; either way returns what is stored (with the first
+   * silence note). `initial` records channels up front (a channel an alert is not meant for is `excluded`).
+   */
+  async add(event: AlertEvent, silence: SilenceNote | null = null, initial: Record<string, ChannelDelivery> = {}): Promise<{ entry: OutboxEntry; added: boolean }> {
     await ensureTable(this.client);
-    const row = this.row(event, 0, silence);
+    const row = { ...this.row(event, 0, silence), deliveries: JSON.stringify(initial) };
     try {
       const created = await this.client.createEntity(row);
-      return { entry: { event, createdAt: row.createdAt, pending: row.pending, deliveries: {}, claims: {}, silence, etag: created.etag ?? '' }, added: true };
+      return { entry: { event, createdAt: row.createdAt, pending: row.pending, deliveries: { ...initial }, claims: {}, silence, etag: created.etag ?? '' }, added: true };
     } catch (error) {
       if (statusCodeOf(error) !== 409) throw error;
       return { entry: await this.get(event.id), added: false };

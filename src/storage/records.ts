@@ -14,7 +14,8 @@ export interface CheckRecord {
   alertIds: string[];
 }
 
-export type DeliveryStatus = 'delivered' | 'retry' | 'failed';
+/** `excluded`: never sent to this channel by design (a channel_failing alert about the channel itself). */
+export type DeliveryStatus = 'delivered' | 'retry' | 'failed' | 'excluded';
 
 export interface ChannelDelivery {
   status: DeliveryStatus;

@@ -3,6 +3,8 @@ import type { AlertEvent } from '../../src/domain/alertEvent';
 import type { ApnsCertificate, ReadOutcome } from '../../src/domain/certificate';
 import { decideAlerts, INITIAL_STATE, type AlertState } from '../../src/domain/decide';
 import { testEvent } from '../../src/cli/notifyTest';
+import { channelAlertEvent } from '../../src/notify/channelAlerts';
+import { newChannelHealth } from '../../src/notify/channelHealth';
 
 const policy: AlertPolicy = { thresholdDays: [60, 30, 14, 7, 3, 1], warningDays: 30, criticalDays: 7, expiredRepeatHours: 24 };
 
@@ -43,7 +45,14 @@ export function sampleEvents(tenant: string | null = 'Contoso'): AlertEvent[] {
     events.push(...d.alerts);
     state = d.next;
   }
-  return [...events, { ...testEvent(tenant, new Date('2027-03-05T00:00:00Z')), id: 'apns-test-00000000-0000-4000-8000-000000000000' }];
+  // Issue 15: the monitor's alerts about its own channels, built by the code that raises them.
+  const since = '2027-03-05T08:00:00.000Z';
+  const failingTeams = { ...newChannelHealth('teams'), lastAttemptAt: '2027-03-05T10:00:00.000Z', lastOutcome: 'failed' as const, lastError: 'teams answered 404 Not Found', consecutiveFailures: 3, failingSince: since, failingAlerted: true };
+  const channelEvents = [
+    channelAlertEvent({ channel: 'teams', due: 'failing', since, health: failingTeams }, tenant, new Date('2027-03-05T10:00:00Z')),
+    channelAlertEvent({ channel: 'teams', due: 'recovered', since, health: newChannelHealth('teams') }, tenant, new Date('2027-03-06T10:00:00Z')),
+  ];
+  return [...events, { ...testEvent(tenant, new Date('2027-03-05T00:00:00Z')), id: 'apns-test-00000000-0000-4000-8000-000000000000' }, ...channelEvents];
 }
 
 /** An event whose Graph-supplied text tries to break out of cards and mail. */

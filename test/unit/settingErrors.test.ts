@@ -20,7 +20,9 @@ test('a bad setting is one log line in Azure: HTTP 500 without the value, the ti
         ? new HttpRequest({ method: 'POST', url: `http://127.0.0.1/api/${fn.route}`, body: { string: JSON.stringify(sampleEvents()[0]) } })
         : fn.name === 'ack'
           ? new HttpRequest({ method: 'POST', url: 'http://127.0.0.1/api/ack', body: { string: JSON.stringify({ id: 'apns-removed-0a1b2c3d-000001' }) } })
-          : new HttpRequest({ method: 'GET', url: `http://127.0.0.1/api/${fn.route}` });
+          : fn.name === 'testAlert'
+            ? new HttpRequest({ method: 'POST', url: 'http://127.0.0.1/api/test-alert' })
+            : new HttpRequest({ method: 'GET', url: `http://127.0.0.1/api/${fn.route}` });
     const res = await fn.handler(request, context(lines));
     expect(res).toMatchObject({ status: 500, jsonBody: { error: 'the monitor is misconfigured: see the function log' } });
     expect(lines).toEqual(['error Invalid setting THRESHOLD_DAYS="soon": expected a comma-separated list of whole days from 1 to 365, e.g. 60,30,14,7,3,1']);

@@ -1,0 +1,6 @@
+import { app } from '@azure/functions';
+import { httpFunction } from '../src/app/functionDefinitions';
+
+// POST /api/test-alert: a test alert on every configured channel now; answers each channel's outcome.
+const fn = httpFunction('testAlert');
+app.http(fn.name, { route: fn.route, methods: fn.methods, authLevel: fn.authLevel, handler: fn.handler });

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { NOT_APPLICABLE, type AlertEvent } from '../domain/alertEvent';
+import type { Logger } from '../log';
+import type { Redactor } from '../redact';
+import { channelFailingSummary, channelRecoveredSummary } from '../render/channelText';
+import type { ChannelHealthStore, LoadedChannelHealth } from '../storage/channelHealthStore';
+import type { Outbox } from '../storage/outbox';
+import type { ChannelDelivery } from '../storage/records';
+import { CHANNEL_KINDS, newChannelHealth, recordAttempt, sameHealth, type AttemptResult, type StoredChannelHealth } from './channelHealth';
+import { deliverOne, type AlertDelivery } from './deliver';
+import type { Notifier } from './notifier';
+
+/**
+ * Keeps each channel's health from the deliveries of one run (a check, one notify call, one test
+ * press) and tells people when a channel keeps failing or works again.
+ *
+ * Cost: outcomes are collected in memory and each channel's row is written at most once per run, at
+ * the end, and only when it changed; a run that delivers nothing reads and writes nothing. The row is
+ * written under its ETag, so of two runs only one flips it to failing, and only that one raises the alert.
+ */
+
+export interface ChannelAlertDeps {
+  health: ChannelHealthStore;
+  /** Where a raised channel alert is queued and delivered from (the outbox of the run that raised it). */
+  outbox: Outbox;
+  notifiers: readonly Notifier[];
+  appendHistory: (alerts: AlertEvent[], at: string) => Promise<void>;
+  tenant: string | null;
+  now: () => Date;
+  redact: Redactor;
+  log: Logger;
+}
+
+interface Attempt {
+  result: AttemptResult;
+  detail: string | null;
+  at: Date;
+}
+
+interface Due {
+  channel: string;
+  due: 'failing' | 'recovered';
+  /** Names the run of failures the alert is about: the same run always gives the same alert id. */
+  since: string;
+  health: StoredChannelHealth;
+}
+
+const MAX_WRITE_ATTEMPTS = 20;
+
+function sinceKey(iso: string): string {
+  const ms = new Date(iso).getTime();
+  return Number.isFinite(ms) ? String(ms) : '0';
+}
+
+/** The alert for one due change. Its id names the channel and the run of failures, so it is raised once. */
+export function channelAlertEvent(d: Due, tenant: string | null, at: Date): AlertEvent {
+  const failing = d.due === 'failing';
+  return {
+    ...NOT_APPLICABLE,
+    id: `channel-${d.channel}-${failing ? 'failing' : 'recovered'}-${sinceKey(d.since)}`,
+    kind: failing ? 'channel_failing' : 'channel_recovered',
+    severity: failing ? 'warning' : 'info',
+    subject: 'apns',
+    subjectName: d.channel,
+    tenant,
+    summary: failing ? channelFailingSummary(d.channel, tenant, d.health.consecutiveFailures, d.since, d.health.lastError) : channelRecoveredSummary(d.channel, tenant, d.since),
+    occurredAt: at.toISOString(),
+  };
+}
+
+export class ChannelHealthRecorder {
+  private readonly attempts = new Map<string, Attempt[]>();
+
+  constructor(private readonly deps: ChannelAlertDeps) {}
+
+  /** Give this to deliverPending/deliverOne as `onAttempt`. Alerts about channels never count (no loop). */
+  readonly onAttempt = (alert: AlertEvent, channel: string, result: AttemptResult, detail: string | null): void => {
+    if (CHANNEL_KINDS.includes(alert.kind)) return;
+    const list = this.attempts.get(channel) ?? [];
+    list.push({ result, detail, at: this.deps.now() });
+    this.attempts.set(channel, list);
+  };
+
+  /**
+   * Writes what changed and raises, then delivers, the alerts that are due. Never throws: health is
+   * bookkeeping, and a failure to keep it must not fail the run that delivered.
+   */
+  async settle(): Promise<AlertDelivery[]> {
+    if (this.attempts.size === 0) return [];
+    let dues: Due[];
+    try {
+      dues = await this.commit();
+    } catch (error) {
+      this.deps.log.warn(`channel health could not be recorded: ${this.deps.redact(error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error))}`);
+      return [];
+    } finally {
+      this.attempts.clear();
+    }
+    const deliveries: AlertDelivery[] = [];
+    for (const d of dues) {
+      try {
+        deliveries.push(await this.raise(d));
+      } catch (error) {
+        this.deps.log.error(`channel_${d.due} about ${d.channel} could not be sent: ${this.deps.redact(error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error))}`);
+      }
+    }
+    return deliveries;
+  }
+
+  private async commit(): Promise<Due[]> {
+    const dues: Due[] = [];
+    let known: Map<string, LoadedChannelHealth> | null = await this.deps.health.list();
+    for (const [channel, attempts] of this.attempts) {
+      for (let attempt = 1; ; attempt++) {
+        const loaded = known === null ? await this.deps.health.get(channel) : (known.get(channel) ?? { health: newChannelHealth(channel), etag: null });
+        let next = loaded.health;
+        const found: Due[] = [];
+        for (const a of attempts) {
+          const before = next;
+          const step = recordAttempt(next, a.result, a.detail, a.at);
+          next = step.next;
+          if (step.due === 'failing') found.push({ channel, due: 'failing', since: next.failingSince ?? a.at.toISOString(), health: next });
+          if (step.due === 'recovered') found.push({ channel, due: 'recovered', since: before.failingSince ?? a.at.toISOString(), health: next });
+        }
+        if (sameHealth(next, loaded.health)) break;
+        const saved = await this.deps.health.save(next, loaded.etag);
+        if (saved !== null) {
+          dues.push(...found);
+          break;
+        }
+        if (attempt >= MAX_WRITE_ATTEMPTS) throw new Error(`the ${channel} channel's health row kept changing under this run`);
+        // Another run wrote the row first: fold this run's outcomes into its version.
+        known = null;
+      }
+    }
+    return dues;
+  }
+
+  private async raise(d: Due): Promise<AlertDelivery> {
+    const at = this.deps.now();
+    const event = channelAlertEvent(d, this.deps.tenant, at);
+    // A channel that fails is not sent the alert about itself; the others are.
+    const initial: Record<string, ChannelDelivery> = {};
+    const self = this.deps.notifiers.find((n) => n.name === d.channel);
+    if (d.due === 'failing' && self !== undefined) {
+      initial[d.channel] = { status: 'excluded', at: at.toISOString(), detail: 'not sent: this alert is about this channel', target: self.target, attempts: 0, notBefore: null };
+    }
+    const { entry, added } = await this.deps.outbox.add(event, null, initial);
+    if (added) {
+      await this.deps.appendHistory([event], at.toISOString()).catch((error: unknown) => {
+        this.deps.log.error(`could not append ${event.kind} to history: ${this.deps.redact(error instanceof Error ? error.message : String(error))}`);
+      });
+      const line = `alert ${event.kind} (${event.severity}) raised: ${event.id}`;
+      if (d.due === 'failing') this.deps.log.warn(line);
+      else this.deps.log.info(line);
+    }
+    return deliverOne(this.deps.outbox, entry, this.deps.notifiers, this.deps.now, this.deps.redact);
+  }
+}
+
+/** A recorder for one run, keeping health in the monitor's store and raising alerts into `outbox`. */
+export function recorderFor(
+  store: { channelHealth: ChannelHealthStore; appendHistory: (check: null, alerts: AlertEvent[], at: string, runId: string) => Promise<void> },
+  outbox: Outbox,
+  notifiers: readonly Notifier[],
+  ctx: { tenant: string | null; now: () => Date; redact: Redactor; log: Logger },
+): ChannelHealthRecorder {
+  return new ChannelHealthRecorder({
+    health: store.channelHealth,
+    outbox,
+    notifiers,
+    appendHistory: (alerts, at) => store.appendHistory(null, alerts, at, randomUUID().slice(0, 8)),
+    ...ctx,
+  });
+}
