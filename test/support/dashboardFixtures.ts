@@ -71,7 +71,7 @@ export function dashboardHistory(rows: number, now: Date = NOW): HistoryEntry[] 
     } else {
       const crossed = THRESHOLDS.find((t) => days <= t && daysBefore > t);
       if (crossed !== undefined) {
-        alerts.push({ type: 'alert', at: at.toISOString(), alert: alertEvent('expiring', crossed <= 7 ? 'critical' : 'warning', at, `Contoso: the APNs certificate expires in ${days} days.`, 'apns', { thresholdDays: crossed, daysRemaining: days }) });
+        alerts.push({ type: 'alert', at: at.toISOString(), alert: alertEvent('expiring', crossed <= 7 ? 'critical' : 'warning', at, `Contoso: the APNs certificate expires in ${days} day${days === 1 ? '' : 's'}.`, 'apns', { thresholdDays: crossed, daysRemaining: days }) });
       }
     }
     for (const a of alerts) out.push(a);

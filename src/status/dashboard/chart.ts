@@ -90,7 +90,9 @@ export function renderChart(input: ChartInput): string {
   const marks = points.length < 2 ? [] : renewalMarks(points, input.renewals, t0, t1);
   for (const m of marks) {
     const mx = f(x(m));
-    parts.push(`<line class="renewal" data-testid="renewal" x1="${mx}" x2="${mx}" y1="${T}" y2="${H - B}"/><text class="tick renewal-label" x="${mx}" y="${H - B - 8}" text-anchor="${x(m) > W / 2 ? 'end' : 'start'}" dx="${x(m) > W / 2 ? -4 : 4}">renewed</text>`);
+    // The label sits at the top, on the side away from the line's right (where the renewed series runs).
+    const right = x(m) > W / 2;
+    parts.push(`<line class="renewal" data-testid="renewal" x1="${mx}" x2="${mx}" y1="${T}" y2="${H - B}"/><text class="tick renewal-label" x="${mx}" y="${T + 22}" text-anchor="${right ? 'end' : 'start'}" dx="${right ? -6 : 6}">renewed</text>`);
   }
 
   if (points.length > 0) {

@@ -42,6 +42,16 @@ export function timeHtml(iso: string, timeZone: string | null): string {
   return `<time datetime="${utc}" data-t>${esc(text)}</time>`;
 }
 
+/** 12480 → `12,480`. */
+export function thousands(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** `12,480 certificates`, `1 certificate`. */
+export function count(n: number, unit: string): string {
+  return `${thousands(n)} ${unit}${n === 1 ? '' : 's'}`;
+}
+
 /** An alert kind or state as words: `topic_changed` → `topic changed`. */
 export function words(kind: string): string {
   return kind.replace(/_/g, ' ');

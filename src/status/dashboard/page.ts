@@ -79,9 +79,12 @@ function statusBlock(doc: StatusDocument | null, zone: string | null): string {
       : d >= 0
         ? `<p class="days"><strong data-testid="days">${d}</strong> ${d === 1 ? 'day' : 'days'} left</p>`
         : `<p class="days">Expired${d === -1 ? ' today' : ` <strong data-testid="days">${-d - 1}</strong> ${-d - 1 === 1 ? 'day' : 'days'} ago`}: ${d + 30 >= 0 ? `${esc(plural(d + 30, 'day'))} left to renew` : 'it can no longer be renewed'}</p>`;
+  // The headline is the worst of every credential and incident; the days below are the push certificate's.
+  const apns = doc.subjects.find((e) => e.subject === 'apns');
+  const why = doc.subjects.length > 1 && apns !== undefined && apns.status !== doc.status ? `<p>The worst of ${doc.subjects.length} watched credentials and their open incidents. The push certificate:</p>` : '';
   return `<div class="status tone-${tone}" role="status" data-testid="status-block">
 <h1>${icon(tone)} <span data-testid="status">${esc(STATUS_LABEL[doc.status])}</span></h1>
-${daysLine}
+${why}${daysLine}
 ${doc.certificate === null ? '' : `<p>Expires <strong>${timeHtml(doc.certificate.expirationDateTime, zone)}</strong></p>`}
 </div>`;
 }
@@ -156,7 +159,7 @@ ${renderTimeline(window, zone)}
 </section>`);
   if (doc !== null) {
     parts.push(sections.deliveryFailures(doc, ctx));
-    parts.push(sections.silences(doc.silences, ctx));
+    parts.push(sections.silences(doc.silences, doc.subjects, ctx));
   }
   parts.push(sections.channels(doc?.channels, ctx));
   if (doc !== null) parts.push(sections.deviceCertificates(doc.deviceCertificates, ctx));

@@ -4,7 +4,7 @@ import type { SubjectEntry } from '../../subjects/subjectEntry';
 import { DEVICE_CERT_BUCKETS, type DeviceCertBucket, type DeviceCertificateSummary } from '../../subjects/device_certificate/model';
 import type { ChannelHealth, ChannelOutcome, Silence } from '../operatorModel';
 import type { StatusDocument } from '../statusDocument';
-import { capital, definitionList, esc, plural, timeHtml, words } from './format';
+import { capital, count, definitionList, esc, plural, thousands, timeHtml, words } from './format';
 import type { Tone } from './palette';
 import { SEVERITY_LABEL, STATUS_RANK, pill, statusPill } from './status';
 
@@ -38,7 +38,8 @@ export function incidents(open: readonly OpenIncident[], ctx: SectionContext): s
   );
   const heading = open.length === 1 ? 'Open incident' : `${open.length} open incidents`;
   return `<section class="incidents" role="alert" aria-labelledby="incidents-heading" data-testid="incidents">
-<h2 id="incidents-heading">${heading}: the monitor will not show OK until ${open.length === 1 ? 'it is' : 'they are'} resolved or acknowledged</h2>
+<h2 id="incidents-heading">${heading}</h2>
+<p>The monitor will not show OK until ${open.length === 1 ? 'it is' : 'they are'} resolved or acknowledged.</p>
 <ul class="plain">
 ${items.join('\n')}
 </ul>
@@ -56,9 +57,10 @@ function subjectCard(e: SubjectEntry, incident: boolean, zone: string | null): s
     ['Apple ID', e.appleIdentifier === null ? null : esc(e.appleIdentifier)],
     ['State', e.state === null ? null : esc(e.state)],
     ['Last sync', e.lastSyncDateTime === null ? null : timeHtml(e.lastSyncDateTime, zone)],
-    ['Problem', e.error === null ? null : esc(e.error)],
   ];
-  return `<li class="card edge-${e.status}" data-testid="credential" data-subject="${esc(e.subject)}"><p class="kind">${esc(subjectTitle(e.subject))}</p><h3>${esc(e.name ?? e.id ?? 'Unknown')}</h3><p>${statusPill(e.status)}${incident ? ` ${pill('critical', 'Open incident')}` : ''}</p>${definitionList(rows)}</li>`;
+  // A long error (a list of permission names) gets the card's whole width, not the value column.
+  const problem = e.error === null ? '' : `<p class="problem"><strong>Problem:</strong> ${esc(e.error)}</p>`;
+  return `<li class="card edge-${e.status}" data-testid="credential" data-subject="${esc(e.subject)}"><p class="kind">${esc(subjectTitle(e.subject))}</p><h3>${esc(e.name ?? e.id ?? 'Unknown')}</h3><p>${statusPill(e.status)}${incident ? ` ${pill('critical', 'Open incident')}` : ''}</p>${definitionList(rows)}${problem}</li>`;
 }
 
 function deviceTone(d: DeviceCertificateSummary): { tone: Tone; label: string } {
@@ -81,8 +83,8 @@ export function credentialCards(doc: StatusDocument, ctx: SectionContext): strin
     const { tone, label } = deviceTone(d);
     cards.push(
       `<li class="card edge-tone-${tone}" data-testid="credential" data-subject="device_certificate"><p class="kind">Device certificates</p><h3>Certificates on managed devices</h3><p>${pill(tone, label)}</p>${definitionList([
-        ['Expired', esc(String(d.expired))],
-        ['At risk', esc(String(d.totalAtRisk))],
+        ['Expired', esc(thousands(d.expired))],
+        ['At risk', esc(thousands(d.totalAtRisk))],
         ['Earliest expiry', d.earliestExpirationDateTime === null ? null : timeHtml(d.earliestExpirationDateTime, ctx.zone)],
         ['Last scan', d.scannedAt === null ? 'never' : timeHtml(d.scannedAt, ctx.zone)],
       ])}<p><a href="#devices-heading">Details below</a></p></li>`,
@@ -97,11 +99,13 @@ ${cards.join('\n')}
 </section>`;
 }
 
-export function silences(list: readonly Silence[] | undefined, ctx: SectionContext): string {
+export function silences(list: readonly Silence[] | undefined, subjects: readonly SubjectEntry[], ctx: SectionContext): string {
   if (list === undefined) return '';
+  // A token is named as people know it; its id only when the monitor no longer sees it.
+  const name = (s: Silence) => (s.subjectId === null ? '' : ` ${esc(subjects.find((e) => e.subject === s.subject && e.id === s.subjectId)?.name ?? s.subjectId)}`);
   const items = list.map(
     (s) =>
-      `<li data-testid="silence"><strong>${esc(subjectTitle(s.subject))}${s.subjectId === null ? '' : ` ${esc(s.subjectId)}`}</strong>: ${s.kind === null ? 'every alert' : `${esc(words(s.kind))} alerts`} until ${timeHtml(s.until, ctx.zone)}<p>${esc(s.reason)}</p><p class="muted">${s.createdBy === null ? 'Added' : `Added by ${esc(s.createdBy)}`} ${timeHtml(s.createdAt, ctx.zone)}. Remove: <code>apns-monitor silence remove ${esc(s.id)}</code></p></li>`,
+      `<li data-testid="silence"><strong>${esc(subjectTitle(s.subject))}${name(s)}</strong>: ${s.kind === null ? 'every alert' : `${esc(words(s.kind))} alerts`} until ${timeHtml(s.until, ctx.zone)}<p>${esc(s.reason)}</p><p class="muted">${s.createdBy === null ? 'Added' : `Added by ${esc(s.createdBy)}`} ${timeHtml(s.createdAt, ctx.zone)}. Remove: <code>apns-monitor silence remove ${esc(s.id)}</code></p></li>`,
   );
   return `<section aria-labelledby="silences-heading" data-testid="silences">
 <h2 id="silences-heading">${list.length === 0 ? 'Silences' : list.length === 1 ? '1 active silence' : `${list.length} active silences`}</h2>
@@ -123,9 +127,9 @@ function channelCard(c: ChannelHealth, zone: string | null): string {
     ['Last delivered', c.lastDeliveredAt === null ? 'never' : timeHtml(c.lastDeliveredAt, zone)],
     ['Failing since', c.failingSince === null ? null : timeHtml(c.failingSince, zone)],
     ['Failed in a row', c.consecutiveFailures === 0 ? null : `${c.consecutiveFailures} ${c.consecutiveFailures === 1 ? 'delivery' : 'deliveries'}`],
-    ['Last error', c.lastError === null ? null : esc(c.lastError)],
   ];
-  return `<li class="card edge-tone-${failing ? 'critical' : outcome.tone}" data-testid="channel" data-channel="${esc(c.channel)}"><h3>${esc(capital(c.channel))}</h3><p>${failing ? pill('critical', 'Failing') : pill(outcome.tone, outcome.label)}</p>${definitionList(rows)}</li>`;
+  const error = c.lastError === null ? '' : `<p class="problem"><strong>Last error:</strong> ${esc(c.lastError)}</p>`;
+  return `<li class="card edge-tone-${failing ? 'critical' : outcome.tone}" data-testid="channel" data-channel="${esc(c.channel)}"><h3>${esc(capital(c.channel))}</h3><p>${failing ? pill('critical', 'Failing') : pill(outcome.tone, outcome.label)}</p>${definitionList(rows)}${error}</li>`;
 }
 
 /** Each channel's record, and the button that proves a channel works before an alert depends on it. */
@@ -157,17 +161,17 @@ export function deviceCertificates(d: DeviceCertificateSummary | null | undefine
   const most = Math.max(1, ...buckets.map((b) => d.buckets[b]));
   const rows = buckets.map(
     (b) =>
-      `<tr data-bucket="${b}"><th scope="row">${BUCKET_LABEL[b]}</th><td class="num">${d.buckets[b]}</td><td class="bar-cell" aria-hidden="true"><svg class="bar${b === 'expired' || b === '0-1' ? ' bar-critical' : ''}" viewBox="0 0 100 10" preserveAspectRatio="none"><rect width="${Math.max(d.buckets[b] === 0 ? 0 : 1, Math.round((d.buckets[b] / most) * 100))}" height="10"/></svg></td></tr>`,
+      `<tr data-bucket="${b}"><th scope="row">${BUCKET_LABEL[b]}</th><td class="num">${thousands(d.buckets[b])}</td><td class="bar-cell" aria-hidden="true"><svg class="bar${b === 'expired' || b === '0-1' ? ' bar-critical' : ''}" viewBox="0 0 100 10" preserveAspectRatio="none"><rect width="${Math.max(d.buckets[b] === 0 ? 0 : 1, Math.round((d.buckets[b] / most) * 100))}" height="10"/></svg></td></tr>`,
   );
-  const issuers = d.issuers.slice(0, 5).map((i) => `<li><span class="wrap">${esc(i.issuerName)}</span>: ${esc(plural(i.count, 'certificate'))}, the first expiring ${timeHtml(i.earliestExpirationDateTime, ctx.zone)}</li>`);
+  const issuers = d.issuers.slice(0, 5).map((i) => `<li><span class="wrap">${esc(i.issuerName)}</span>: ${esc(count(i.count, 'certificate'))}, the first expiring ${timeHtml(i.earliestExpirationDateTime, ctx.zone)}</li>`);
   return `<section aria-labelledby="devices-heading" data-testid="device-certificates">
 <h2 id="devices-heading">Device certificates</h2>
-<p>${d.scannedAt === null ? 'No scan has completed yet.' : `Last scan ${timeHtml(d.scannedAt, ctx.zone)}: ${esc(plural(d.scanned, 'certificate'))} read, ${d.superseded} superseded by a newer one.`}</p>
+<p>${d.scannedAt === null ? 'No scan has completed yet.' : `Last scan ${timeHtml(d.scannedAt, ctx.zone)}: ${esc(count(d.scanned, 'certificate'))} read, ${esc(count(d.superseded, 'certificate'))} superseded by a newer one.`}</p>
 ${d.lastError === null ? '' : `<p class="notice">${pill('neutral', 'Scan failed')} ${esc(d.lastError)} The figures below are from the last complete scan.</p>`}
 <table class="buckets"><caption>Certificates not superseded, by days left</caption><thead><tr><th scope="col">Days left</th><th scope="col" class="num">Certificates</th><th scope="col"><span class="visually-hidden">Share</span></th></tr></thead><tbody>
 ${rows.join('\n')}
 </tbody></table>
-<p>${d.revocationFailed === 0 ? 'No revocation has failed.' : `${pill('critical', 'Revocation failed')} ${esc(plural(d.revocationFailed, 'certificate'))} could not be revoked.`}</p>
+<p>${d.revocationFailed === 0 ? 'No revocation has failed.' : `${pill('critical', 'Revocation failed')} ${esc(count(d.revocationFailed, 'certificate'))} could not be revoked.`}</p>
 ${issuers.length === 0 ? '' : `<h3>Issuers with the most at risk</h3>\n<ul>\n${issuers.join('\n')}\n</ul>`}
 <p class="links">The list: <a href="${withKey('device-certificates', ctx, 'format=csv')}" data-testid="device-list-csv">CSV</a><a href="${withKey('device-certificates', ctx, 'format=json')}">JSON</a></p>
 </section>`;

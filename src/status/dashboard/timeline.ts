@@ -57,7 +57,7 @@ function line(item: TimelineItem, zone: string | null): string {
     case 'ack':
       return `<li class="ack">${timeHtml(h.ack.at, zone)} <strong>Acknowledged</strong> ${esc(h.ack.kinds.map(words).join(', '))}${h.ack.by === null ? '' : ` by ${esc(h.ack.by)}`}${h.ack.note === null ? '' : `<p>${esc(h.ack.note)}</p>`}</li>`;
     case 'renewal':
-      return `<li class="renewal">${timeHtml(h.at, zone)} <strong>Renewed</strong> through the renewal assistant<p>The uploaded certificate expires ${timeHtml(h.renewal.uploaded.expirationDateTime, zone)}.</p></li>`;
+      return `<li class="renewal">${timeHtml(h.at, zone)} ${pill('ok', 'Renewal')} <strong>Uploaded</strong> through the renewal assistant<p>The uploaded certificate expires ${timeHtml(h.renewal.uploaded.expirationDateTime, zone)}.</p></li>`;
     case 'delivery_failed':
       return `<li>${timeHtml(h.failure.at, zone)} <strong>Delivery failed</strong> on ${esc(h.failure.channel)}<p>${esc(h.failure.detail ?? 'no detail')}</p></li>`;
   }
