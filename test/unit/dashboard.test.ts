@@ -150,6 +150,7 @@ describe('the page', () => {
     const buckets = [...html.matchAll(/<tr data-bucket="([^"]+)"><th scope="row">[^<]*<\/th><td class="num">(\d+)</g)].map((m) => `${m[1]}=${m[2]}`);
     expect(buckets).toEqual(['expired=9', '0-1=4', '2-7=31', '8-14=52', '15-30=127']);
     expect(html).toContain('2 certificates could not be revoked');
+    expect(html).toContain('12,480 certificates read, 3,102 certificates superseded');
     expect(html).toContain('CN=Contoso Issuing CA 01,OU=PKI');
     // Without a key the links are bare; a key that is not one is dropped, never echoed.
     expect(page()).toContain('action="test-alert"');

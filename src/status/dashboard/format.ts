@@ -30,21 +30,36 @@ export function zonedText(date: Date, timeZone: string): string {
   return `${p['year']}-${p['month']}-${p['day']} ${p['hour']}:${p['minute']} ${p['timeZoneName']}`;
 }
 
+/** Rendered `<time>` elements by zone and instant: the same history is rendered on every request. */
+const timeCache = new Map<string, string>();
+const TIME_CACHE_MAX = 20_000;
+
 /**
  * A `<time>` the inline script rewrites into the viewer's zone. Without scripts it reads in
  * DISPLAY_TIMEZONE with UTC beside it, or in UTC alone. A malformed instant is shown as it came.
  */
 export function timeHtml(iso: string, timeZone: string | null): string {
+  const key = timeZone === null ? iso : `${timeZone}|${iso}`;
+  const hit = timeCache.get(key);
+  if (hit !== undefined) return hit;
   const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return `<time>${esc(iso)}</time>`;
-  const utc = date.toISOString();
-  const text = timeZone === null ? utcText(utc) : `${zonedText(date, timeZone)} (${utc.slice(11, 16)} UTC)`;
-  return `<time datetime="${utc}" data-t>${esc(text)}</time>`;
+  let html: string;
+  if (Number.isNaN(date.getTime())) html = `<time>${esc(iso)}</time>`;
+  else {
+    const utc = date.toISOString();
+    const text = timeZone === null ? utcText(utc) : `${zonedText(date, timeZone)} (${utc.slice(11, 16)} UTC)`;
+    html = `<time datetime="${utc}" data-t>${esc(text)}</time>`;
+  }
+  // Bounded: a long-running host forgets everything at once rather than grow without end.
+  if (timeCache.size >= TIME_CACHE_MAX) timeCache.clear();
+  timeCache.set(key, html);
+  return html;
 }
 
 /** 12480 → `12,480`. */
 export function thousands(n: number): string {
-  return n.toLocaleString('en-US');
+  // Not toLocaleString: it costs microseconds a call and its output follows the host's ICU data.
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** `12,480 certificates`, `1 certificate`. */
