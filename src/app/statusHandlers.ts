@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { runCheck } from '../check/runCheck';
 import { renderBadge } from '../status/badge';
-import { renderDashboard } from '../status/dashboardPage';
+import { DASHBOARD_HISTORY_ROWS, dashboardHeaders, renderDashboard } from '../status/dashboardPage';
 import { loadReadModel } from '../status/readModel';
 import { withOwnIncidents, type StatusDocument } from '../status/statusDocument';
 import { SUBJECT_KINDS, type SubjectKind } from '../domain/alertEvent';
@@ -72,19 +72,19 @@ export function makeStatusHandlers(runtime: () => Runtime = sharedRuntime, now: 
       const refused = onlyGet(request);
       if (refused !== null) return refused;
       const rt = runtime();
-      const [doc, history] = await Promise.all([current(rt), rt.store.listHistory(HISTORY_MAX)]);
-      const body = renderDashboard({ doc, history, thresholds: rt.config.policy.thresholdDays, cloud: rt.config.cloud, generatedAt: now() });
-      return {
-        status: doc === null ? 503 : 200,
-        body,
-        headers: {
-          'content-type': 'text/html; charset=utf-8',
-          'cache-control': 'no-store',
-          // Self-contained by design: nothing may load from elsewhere.
-          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-          'x-content-type-options': 'nosniff',
-        },
-      };
+      const [doc, history] = await Promise.all([current(rt), rt.store.listHistory(DASHBOARD_HISTORY_ROWS)]);
+      const body = renderDashboard({
+        doc,
+        history,
+        thresholds: rt.config.policy.thresholdDays,
+        cloud: rt.config.cloud,
+        generatedAt: now(),
+        timeZone: rt.config.displayTimeZone,
+        // Carried into the page's links and test-alert form, so they reach function-level routes too.
+        key: request.query.get('code'),
+      });
+      // The CSP allows only the page's own inline style and script (by hash): nothing loads from elsewhere.
+      return { status: doc === null ? 503 : 200, body, headers: dashboardHeaders() };
     },
 
     /** GET /api/metrics: the stored read model in Prometheus text format (no Graph call). */
