@@ -14,6 +14,7 @@ import type { AlertEvent } from '../src/domain/alertEvent';
 import { startLocalHost } from '../src/localHost/serve';
 import { startAzurite } from '../test/doubles/azurite';
 import { GraphDouble } from '../test/doubles/graphDouble';
+import { readMail } from '../test/doubles/mimeReader';
 import { compressedYear, demoTokens, YEAR_SPAN_AFTER_EXPIRY } from '../test/doubles/simulatedTenant';
 import { WebhookReceiver, type ReceivedRequest } from '../test/doubles/webhookReceiver';
 
@@ -24,8 +25,9 @@ const DAY = 86_400_000;
 function describeDelivery(r: ReceivedRequest, secret: string): string {
   const body = JSON.parse(r.body) as Record<string, unknown>;
   if (r.path.startsWith('/teams')) {
-    const card = (body['attachments'] as Array<{ content: { body: Array<{ items?: Array<{ text: string }> }> } }>)[0]!.content;
-    return `Teams card: "${card.body[0]?.items?.[0]?.text ?? ''}"`;
+    // fallbackText is the card's title, as a notification shows it.
+    const card = (body['attachments'] as Array<{ content: { fallbackText?: string } }>)[0]!.content;
+    return `Teams card: "${card.fallbackText ?? ''}"`;
   }
   const event = body as unknown as AlertEvent;
   const about = event.subject === 'apns' ? '' : ` ${event.subject === 'vpp_token' ? 'VPP' : 'ADE'} "${event.subjectName ?? event.subjectId ?? ''}"`;
@@ -39,6 +41,8 @@ async function main(): Promise<number> {
   const graph = await new GraphDouble().start();
   const inbox = await new WebhookReceiver().start();
   const secret = randomBytes(24).toString('hex');
+  // The inbox page shows the mail the Graph double took beside the Teams and webhook posts.
+  inbox.mailbox = () => graph.sentMail;
   const stopAll = async () => {
     await inbox.close();
     await graph.close();
@@ -51,6 +55,9 @@ async function main(): Promise<number> {
         AzureWebJobsStorage: azurite.connectionString,
         TENANT_NAME: 'Contoso (demo)',
         TEAMS_WEBHOOK_URL: inbox.url('/teams'),
+        // Mail goes through the Graph double's sendMail, as MIME, like Graph's.
+        EMAIL_FROM: 'apns-alerts@contoso.com',
+        EMAIL_TO: 'intune-admins@contoso.com',
         WEBHOOK_URL: inbox.url('/webhook'),
         WEBHOOK_SECRET: secret,
         NOTIFY_URL: 'inprocess',
@@ -60,6 +67,7 @@ async function main(): Promise<number> {
     // The year ends a few minutes ago, so the dashboard shows a current, healthy monitor.
     const expiry = new Date(Date.now() - YEAR_SPAN_AFTER_EXPIRY * DAY - 5 * 60_000);
     let seen = 0;
+    let mailSeen = 0;
     for (const step of compressedYear(expiry)) {
       step.apply(graph);
       const tokens = demoTokens(step.at, expiry);
@@ -71,6 +79,8 @@ async function main(): Promise<number> {
       console.log(`  check ${step.at.toISOString().slice(0, 16)}Z  ${statusLine({ ...result, tenant: null, ...runtime.config.policy })}`);
       for (const r of inbox.received.slice(seen)) console.log(`    📨 ${describeDelivery(r, secret)}`);
       seen = inbox.received.length;
+      for (const m of graph.sentMail.slice(mailSeen)) console.log(`    📨 email: "${m.mime === null ? '(JSON message)' : (readMail(m.mime).headers.get('subject') ?? '')}"`);
+      mailSeen = graph.sentMail.length;
       if (step.acknowledge !== undefined) {
         // Incidents stay open until a person has seen them: the demo's admin acknowledges them.
         const acked = await acknowledgeIncidents(runtime.store, { ids: 'all', by: 'demo admin', note: step.acknowledge, at: step.at }, runtime.tokenSubjects.map((t) => t.subject));
@@ -80,7 +90,7 @@ async function main(): Promise<number> {
       }
     }
     const kinds = [...new Set(inbox.received.filter((r) => r.path.startsWith('/webhook')).map((r) => { const e = JSON.parse(r.body) as AlertEvent; return e.subject === 'apns' ? e.kind : `${e.subject}:${e.kind}`; }))];
-    console.log(`\nThe inbox received ${inbox.received.length} messages (each alert once per channel); alert kinds: ${kinds.join(', ')}.`);
+    console.log(`\nThe inbox received ${inbox.received.length + graph.sentMail.length} messages (each alert once per channel: Teams, email, webhook); alert kinds: ${kinds.join(', ')}.`);
     const history = await runtime.store.listHistory(500);
     console.log(`Table Storage recorded ${history.filter((h) => h.type === 'check').length} checks and ${history.filter((h) => h.type === 'alert').length} alerts.`);
     if (once) return 0;
@@ -88,7 +98,7 @@ async function main(): Promise<number> {
     const host = await startLocalHost({ runtime, port: 7071, key: null, log: () => undefined }).catch(() => startLocalHost({ runtime, port: 0, key: null, log: () => undefined }));
     console.log(`\nDashboard:  ${host.url}/api/dashboard`);
     console.log(`Status:     ${host.url}/api/status   History: ${host.url}/api/history   Badge: ${host.url}/api/badge.svg`);
-    console.log(`Inbox:      ${inbox.url('/')}   (what Teams and the webhook received)`);
+    console.log(`Inbox:      ${inbox.url('/')}   (what Teams, email and the webhook received, as a person would see it)`);
     console.log('Press Ctrl+C to stop.');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

@@ -1,7 +1,9 @@
-import { APPLE_PUSH_PORTAL, CLOUDS, intuneApplePushPage, type CloudName } from '../clouds';
+import type { CloudName } from '../clouds';
+import { CHANNEL_FAILING_ADVICE } from '../render/channelText';
 import type { AlertEvent } from '../domain/alertEvent';
-import { renewalAdvice, tokenHeadline } from '../render/tokenText';
-import { CHANNEL_FAILING_ADVICE, channelFailingHeadline, channelRecoveredHeadline } from '../render/channelText';
+import type { Severity } from '../domain/status';
+import { alertTitle, countdown, credentialLine, linksFor, renewalStepsFor, type Countdown, type Link } from '../render/alertText';
+import { clip as clipTo, plural } from '../render/words';
 
 /**
  * What a person should see for an alert, independent of the channel: the Teams card and the email
@@ -11,13 +13,24 @@ import { CHANNEL_FAILING_ADVICE, channelFailingHeadline, channelRecoveredHeadlin
 export type Tone = 'attention' | 'warning' | 'good' | 'accent';
 
 export interface AlertView {
-  headline: string;
+  /** At most 80 characters: the card's heading, the mail's subject after its [SEVERITY]. */
+  title: string;
+  severity: Severity;
   tone: Tone;
+  /** The credential in full: "VPP token "Contoso Ltd" of Contoso". */
+  credential: string;
+  /** Days left, printed large; null when days are not the news. */
+  countdown: Countdown | null;
   summary: string;
-  /** Bold guidance: how to renew, or what must happen now. */
+  /** Bold guidance: what must (or must never) happen now. */
   advice: string | null;
+  /** The renewal as numbered steps (`code` spans are commands); empty when none is asked for. */
+  steps: string[];
   facts: Array<{ title: string; value: string }>;
-  links: Array<{ title: string; url: string }>;
+  /** Exactly two: the Intune page, Apple's portal. */
+  links: Link[];
+  /** For mail headers and footers; the Teams card shows no raw ids. */
+  alertId: string;
 }
 
 export interface ViewOptions {
@@ -28,11 +41,7 @@ export interface ViewOptions {
 const MAX_TEXT = 1500;
 
 function clip(text: string, max = MAX_TEXT): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-function days(n: number): string {
-  return `${n} day${Math.abs(n) === 1 ? '' : 's'}`;
+  return clipTo(text, max);
 }
 
 export function utcText(iso: string): string {
@@ -45,57 +54,28 @@ export function zonedText(iso: string, timeZone: string): string {
     .replace(/(\d{2})\/(\d{2})\/(\d{4}),?/, '$3-$2-$1');
 }
 
-function headline(e: AlertEvent): string {
-  if (e.subject !== 'apns' && e.kind !== 'channel_failing' && e.kind !== 'channel_recovered') {
-    const token = tokenHeadline(e.kind, { subject: e.subject, name: e.subjectName ?? null }, { daysRemaining: e.daysRemaining, state: e.state ?? null });
-    return e.tenant === null ? token : `${e.tenant}: ${token}`;
-  }
-  const expired = e.graceDaysRemaining !== null && e.graceDaysRemaining >= 0 ? `, ${days(e.graceDaysRemaining)} left to renew` : ', renewal no longer possible';
-  const text: Record<AlertEvent['kind'], string> = {
-    expiring: e.daysRemaining === 0 ? 'Apple push certificate expires in less than a day' : `Apple push certificate expires in ${days(e.daysRemaining ?? 0)}`,
-    expired: `Apple push certificate EXPIRED${expired}`,
-    renewed: 'Apple push certificate renewed',
-    topic_changed: 'Apple push certificate replaced: devices must re-enroll',
-    apple_id_changed: 'Apple ID of the push certificate changed',
-    upload_failed: 'Apple push certificate upload failed',
-    removed: 'Apple push certificate REMOVED from Intune',
-    // Token kinds: only tokens raise these (see above); listed so every kind has a headline.
-    token_invalid: 'Apple token not valid',
-    sync_failed: 'Apple token sync failed',
-    sync_stale: 'Apple token not synced',
-    sync_recovered: 'Apple token syncs again',
-    monitor_failing: 'The APNs monitor cannot read the certificate',
-    monitor_recovered: 'The APNs monitor reads the certificate again',
-    // About the monitor's own channels: named by the channel (subjectName), never by its address.
-    channel_failing: channelFailingHeadline(e.subjectName ?? 'notification'),
-    channel_recovered: channelRecoveredHeadline(e.subjectName ?? 'notification'),
-    test: 'APNs monitor test message',
-  };
-  return e.tenant === null ? text[e.kind] : `${e.tenant}: ${text[e.kind]}`;
-}
-
 function tone(e: AlertEvent): Tone {
   if (e.severity === 'critical') return 'attention';
   if (e.severity === 'warning') return 'warning';
   return e.kind === 'renewed' || e.kind === 'monitor_recovered' || e.kind === 'channel_recovered' ? 'good' : 'accent';
 }
 
+/** One bold line: the rule a hurried reader must not miss. The steps (if any) say how. */
 function advice(e: AlertEvent): string | null {
   if (e.kind === 'channel_failing') return CHANNEL_FAILING_ADVICE;
-  if (e.kind === 'channel_recovered') return null;
-  if (e.subject !== 'apns') {
-    return e.kind === 'expiring' || e.kind === 'expired' || e.kind === 'token_invalid' ? renewalAdvice(e.subject, e.appleIdentifier) : null;
-  }
+  if (e.subject !== 'apns' || e.kind === 'channel_recovered') return null;
   const appleId = e.appleIdentifier ?? 'the Apple ID that created it';
-  const renew = `Renew the existing certificate with the same Apple ID (${appleId}): sign in to Apple's Push Certificates Portal, choose Renew on this certificate, then upload the renewed file in Intune. Never create a new certificate: its topic changes and every device must re-enroll.`;
+  const never = 'Never create a new certificate: its topic changes and every device must re-enroll.';
   switch (e.kind) {
     case 'expiring':
     case 'upload_failed':
-      return renew;
+      return `Renew the existing certificate with the same Apple ID (${appleId}). ${never}`;
     case 'expired':
-      return e.graceDaysRemaining !== null && e.graceDaysRemaining < 0 ? 'The renewal grace period is over: create a new push certificate in Intune and re-enroll every Apple device.' : renew;
+      return e.graceDaysRemaining !== null && e.graceDaysRemaining < 0
+        ? 'The renewal grace period is over: create a new push certificate in Intune and re-enroll every Apple device.'
+        : `Renew the existing certificate with the same Apple ID (${appleId}) before the grace period ends. ${never}`;
     case 'removed':
-      return `Upload this same certificate (same topic) to Intune again; if its file is not at hand, renew it in Apple's Push Certificates Portal with the same Apple ID (${appleId}) and upload that. Never create a new certificate: its topic changes and every device must re-enroll.`;
+      return `Upload this same certificate (same topic) to Intune again; if its file is not at hand, renew it in Apple's Push Certificates Portal with the same Apple ID (${appleId}) and upload that. ${never}`;
     case 'topic_changed':
       return 'A new certificate was created instead of renewing. If the old certificate is still renewable, renew it with its original Apple ID and upload it again; otherwise every device enrolled under the old topic must re-enroll.';
     case 'monitor_failing':
@@ -110,14 +90,6 @@ export function alertView(e: AlertEvent, options: ViewOptions): AlertView {
   const add = (title: string, value: string | null | undefined) => {
     if (value !== null && value !== undefined && value !== '') facts.push({ title, value: clip(value) });
   };
-  add('Tenant', e.tenant);
-  add('Severity', e.severity);
-  if (e.daysRemaining !== null && e.daysRemaining >= 0) add('Days left', String(e.daysRemaining));
-  if (e.daysRemaining !== null && e.daysRemaining < 0) {
-    // Floored days left of -1 means expired within the last day.
-    const elapsed = -e.daysRemaining - 1;
-    add('Expired', elapsed === 0 ? 'less than a day ago' : `${days(elapsed)} ago`);
-  }
   if (e.expirationDateTime !== null) {
     add('Expires (UTC)', utcText(e.expirationDateTime));
     if (options.timeZone !== null && !Number.isNaN(Date.parse(e.expirationDateTime))) add(`Expires (${options.timeZone})`, zonedText(e.expirationDateTime, options.timeZone));
@@ -126,7 +98,12 @@ export function alertView(e: AlertEvent, options: ViewOptions): AlertView {
   add('Apple ID', e.appleIdentifier);
   add('Topic', e.topicIdentifier);
   add('Serial number', e.certificateSerialNumber);
-  if (e.thresholdDays !== null) add('Threshold', days(e.thresholdDays));
+  add('State', e.state ?? null);
+  const lastSync = e.lastSyncDateTime ?? null;
+  if (lastSync !== null) add('Last sync (UTC)', utcText(lastSync));
+  const syncError = e.syncErrorCode ?? null;
+  if (syncError !== null) add('Sync error code', String(syncError));
+  if (e.thresholdDays !== null) add('Threshold', plural(e.thresholdDays, 'day'));
   if (e.previous !== null) {
     // `?? null`: an event stored before absent values were defaulted may lack one.
     const previous = { appleIdentifier: e.previous.appleIdentifier ?? null, topicIdentifier: e.previous.topicIdentifier ?? null, expirationDateTime: e.previous.expirationDateTime ?? null };
@@ -135,40 +112,19 @@ export function alertView(e: AlertEvent, options: ViewOptions): AlertView {
     if (previous.expirationDateTime !== null && previous.expirationDateTime !== e.expirationDateTime) add('Previous expiry (UTC)', utcText(previous.expirationDateTime));
   }
   add('Error', e.error);
-  add('Alert ID', e.id);
   return {
-    headline: clip(headline(e)),
+    title: alertTitle(e),
+    severity: e.severity,
     tone: tone(e),
+    credential: clip(credentialLine(e)),
+    countdown: countdown(e),
     summary: clip(e.summary),
     advice: advice(e),
+    steps: renewalStepsFor(e).map((s) => clip(s)),
     facts,
     links: linksFor(e, options.cloud),
+    alertId: e.id,
   };
-}
-
-const APPLE_BUSINESS_MANAGER = 'https://business.apple.com';
-const APPLE_SCHOOL_MANAGER = 'https://school.apple.com';
-
-/** Where each credential is renewed: in Intune, and at Apple. */
-function linksFor(e: AlertEvent, cloud: CloudName): Array<{ title: string; url: string }> {
-  // An alert about a channel has nothing to renew.
-  if (e.kind === 'channel_failing' || e.kind === 'channel_recovered') return [];
-  const apple = [
-    { title: 'Apple Business Manager', url: APPLE_BUSINESS_MANAGER },
-    { title: 'Apple School Manager', url: APPLE_SCHOOL_MANAGER },
-  ];
-  switch (e.subject) {
-    case 'vpp_token':
-      // No stable deep link to the token list: the admin center's home, with the path to follow.
-      return [{ title: 'Intune: Tenant administration › Connectors and tokens › Apple VPP tokens', url: CLOUDS[cloud].intuneAdminCenter }, ...apple];
-    case 'ade_token':
-      return [{ title: 'Intune: Devices › Enrollment › Apple › Enrollment program tokens', url: intuneApplePushPage(cloud) }, ...apple];
-    case 'apns':
-      return [
-        { title: 'Intune: Devices › Enrollment › Apple › MDM Push certificate', url: intuneApplePushPage(cloud) },
-        { title: 'Apple Push Certificates Portal', url: APPLE_PUSH_PORTAL },
-      ];
-  }
 }
 
 /**
@@ -178,9 +134,10 @@ function linksFor(e: AlertEvent, cloud: CloudName): Array<{ title: string; url: 
 export function shortenView(view: AlertView, max: number): AlertView {
   return {
     ...view,
-    headline: clip(view.headline, max),
+    credential: clip(view.credential, max),
     summary: clip(view.summary, max),
     advice: view.advice === null ? null : clip(view.advice, max),
+    steps: view.steps.map((s) => clip(s, max)),
     facts: view.facts.map((f) => ({ title: f.title, value: clip(f.value, max) })),
   };
 }

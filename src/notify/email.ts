@@ -37,12 +37,14 @@ export class EmailNotifier implements Notifier {
     private readonly config: EmailConfig,
     private readonly graph: Client,
     private readonly view: ViewOptions,
+    /** When each message is written (its Date header). */
+    private readonly now: () => Date = () => new Date(),
   ) {
     this.target = fingerprint(config.from, ...config.to);
   }
 
   async notify(event: AlertEvent): Promise<DeliveryOutcome> {
-    const mime = buildMime(buildEmail(alertView(event, this.view), event), this.config.from, this.config.to, event.id);
+    const mime = buildMime(buildEmail(alertView(event, this.view)), { from: this.config.from, to: this.config.to, alertId: event.id, date: this.now() });
     try {
       await this.graph.api(`/users/${encodeURIComponent(this.config.from)}/sendMail`).middlewareOptions([shortRetriesOnly]).header('Content-Type', 'text/plain').post(Buffer.from(mime, 'utf8').toString('base64'));
       return { result: 'delivered' };

@@ -38,6 +38,25 @@ export function renewalAdvice(subject: TokenSubjectKind, appleId: string | null)
   );
 }
 
+/**
+ * The same renewal as numbered steps, for cards and mail that show them as a list (the summary keeps
+ * the one-paragraph form above).
+ */
+export function renewalSteps(subject: TokenSubjectKind, appleId: string | null): string[] {
+  if (subject === 'vpp_token') {
+    return [
+      `Sign in to Apple Business Manager (or Apple School Manager) with ${signInAs(appleId)}.`,
+      'Download a new content token for the same location (Preferences › Payments and Billing).',
+      'In Intune, open Tenant administration › Connectors and tokens › Apple VPP tokens, choose this token › Edit and upload the new file. Do not add it as a new token: app assignments stay with the existing one.',
+    ];
+  }
+  return [
+    'In Intune, open Devices › Enrollment › Apple › Enrollment program tokens, open this token and download the public key.',
+    `In Apple Business Manager, signed in with ${signInAs(appleId)}, open the same MDM server, upload the public key and download a new server token.`,
+    'Back in Intune, renew the token with that file. Never create a new MDM server: devices assigned to the old one would lose their enrollment profile.',
+  ];
+}
+
 export interface TokenRef {
   subject: TokenSubjectKind;
   name: string;

@@ -78,7 +78,7 @@ export class GraphDouble {
   private readonly hanging = new Set<ServerResponse>();
   readonly requests: RecordedRequest[] = [];
   /** Mail sent through sendMail; MIME bodies (Content-Type text/plain, base64) are decoded. */
-  readonly sentMail: Array<{ from: string; mime: string | null; message: unknown }> = [];
+  readonly sentMail: Array<{ from: string; mime: string | null; message: unknown; at: Date }> = [];
   /** Wrap the entity in a `value` envelope, as some reference pages show it. */
   envelope = false;
   /** VPP tokens served at /deviceAppManagement/vppTokens (v1.0 and beta), `token` secret included like Graph. */
@@ -323,7 +323,7 @@ export class GraphDouble {
       if (scripted(this.sendMailScript)) return;
       const isMime = (req.headers['content-type'] ?? '').startsWith('text/plain');
       if (isMime && !/^[A-Za-z0-9+/=\r\n]+$/.test(body)) return send(400, { error: { code: 'ErrorMimeContentInvalidBase64String', message: 'Invalid base64 string for MIME content.' } });
-      this.sentMail.push({ from: decodeURIComponent(mail[1]!), mime: isMime ? Buffer.from(body, 'base64').toString('utf8') : null, message: isMime ? null : (JSON.parse(body) as unknown) });
+      this.sentMail.push({ from: decodeURIComponent(mail[1]!), mime: isMime ? Buffer.from(body, 'base64').toString('utf8') : null, message: isMime ? null : (JSON.parse(body) as unknown), at: new Date() });
       return send(202, undefined);
     }
     const version = /^\/(v1\.0|beta)\//.exec(url.pathname)?.[1] ?? null;

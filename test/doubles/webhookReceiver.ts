@@ -1,10 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { renderInboxPage, type InboxItem } from './inboxPage';
 
 export interface ReceivedRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** When it arrived: the inbox page lists newest first. */
+  at: Date;
 }
 
 /** A loopback HTTP endpoint that records what channels post, and can be told to fail. */
@@ -14,6 +17,8 @@ export class WebhookReceiver {
   readonly script: Array<{ status: number; headers?: Record<string, string>; delayMs?: number }> = [];
   /** Every POST, answered or not: what was sent, not only what was taken. */
   attempts = 0;
+  /** More to show on the inbox page, e.g. the mail the Graph double's sendMail took (see GraphDouble.sentMail). */
+  mailbox: () => ReadonlyArray<{ from: string; mime: string | null; at: Date }> = () => [];
   private server: Server | null = null;
   private port = 0;
 
@@ -31,7 +36,7 @@ export class WebhookReceiver {
         const next = this.script.shift();
         const status = next?.status ?? 200;
         const answer = () => {
-          if (status < 300) this.received.push({ path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+          if (status < 300) this.received.push({ path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: new Date() });
           res.writeHead(status, next?.headers ?? {});
           res.end(status < 300 ? '' : 'failure');
         };
@@ -44,19 +49,19 @@ export class WebhookReceiver {
     return this;
   }
 
-  /** A page listing what arrived, newest first: the demo's inbox. */
+  /** What arrived, by channel: posts under /teams are Teams cards, other posts webhooks, and the mailbox's mail. */
+  inboxItems(): InboxItem[] {
+    const posts = this.received.map((r): InboxItem => ({ channel: r.path.startsWith('/teams') ? 'teams' : 'webhook', at: r.at, target: `POST ${r.path.split('?')[0] ?? ''}`, body: r.body }));
+    const mail = this.mailbox()
+      .filter((m) => m.mime !== null)
+      .map((m): InboxItem => ({ channel: 'email', at: m.at, target: `sendMail as ${m.from}`, body: m.mime! }));
+    return [...posts, ...mail];
+  }
+
+  /** The demo's inbox: what each channel received, as a person would see it, newest first. */
   private page(res: import('node:http').ServerResponse): void {
-    const esc = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-    const pretty = (body: string) => {
-      try {
-        return JSON.stringify(JSON.parse(body), null, 2);
-      } catch {
-        return body;
-      }
-    };
-    const items = [...this.received].reverse().map((r) => `<li><h2>POST ${esc(r.path.split('?')[0] ?? '')}</h2><pre>${esc(pretty(r.body))}</pre></li>`);
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Inbox: ${this.received.length} messages</title><style>body{font:15px/1.4 system-ui,sans-serif;margin:1rem}pre{white-space:pre-wrap;background:#f4f4f4;padding:.5rem;overflow-x:auto}li{list-style:none;border-bottom:1px solid #ccc}</style></head><body><h1>What the channels received (${this.received.length})</h1><ol>${items.join('')}</ol></body></html>`);
+    res.end(renderInboxPage(this.inboxItems()));
   }
 
   /** Parsed JSON bodies received so far. */

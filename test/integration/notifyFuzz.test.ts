@@ -286,7 +286,7 @@ function assertDeliverable(event: AlertEvent): void {
   const options = { cloud: 'global' as const, timeZone: 'Europe/Berlin' };
   const view = alertView(event, options);
   if (fitTeamsPayload(view) === null) throw new Error(`the Teams card of ${event.id} does not fit`);
-  buildMime(buildEmail(view, event), 'alerts@contoso.com', ['admins@contoso.com'], event.id);
+  buildMime(buildEmail(view), { from: 'alerts@contoso.com', to: ['admins@contoso.com'], alertId: event.id, date: new Date(event.occurredAt) });
   const body = JSON.stringify(event);
   if (body.length > MAX_EVENT_JSON_CHARS) throw new Error(`${event.id} is ${body.length} characters stored`);
   new Headers({ [SIGNATURE_HEADER]: signBody('secret', body), 'X-Apns-Monitor-Event': event.kind, 'Idempotency-Key': event.id });

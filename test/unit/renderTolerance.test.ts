@@ -18,8 +18,8 @@ const expiring = events.find((e) => e.kind === 'expiring')!;
 
 function renderAll(event: AlertEvent): string {
   const view = alertView(event, options);
-  const mail = buildEmail(view, event);
-  return JSON.stringify(buildTeamsCard(view)) + buildMime(mail, 'alerts@contoso.com', ['admins@contoso.com'], event.id);
+  const mail = buildEmail(view);
+  return JSON.stringify(buildTeamsCard(view)) + buildMime(mail, { from: 'alerts@contoso.com', to: ['admins@contoso.com'], alertId: event.id, date: new Date('2027-03-05T00:00:00Z') });
 }
 
 test('a previous that lacks values (as events were once stored) renders in Teams and email', () => {
@@ -27,7 +27,7 @@ test('a previous that lacks values (as events were once stored) renders in Teams
   expect(() => renderAll(stored)).not.toThrow();
   expect(renderAll(stored)).toContain('com.apple.mgmt.External.old');
   const validated = validateAlertEvent({ ...changed, previous: {} });
-  expect(validated.ok && renderAll(validated.event)).toContain('Alert ID');
+  expect(validated.ok && renderAll(validated.event)).toContain('X-Apns-Monitor-Alert-Id');
 });
 
 describe('Teams cards stay within the Workflows limit', () => {
@@ -47,17 +47,17 @@ describe('Teams cards stay within the Workflows limit', () => {
     const sent = receiver.received[0]!.body;
     expect(Buffer.byteLength(sent)).toBeLessThanOrEqual(TEAMS_MAX_BYTES);
     expect(sent).toContain('…');
-    expect(sent).toContain('"title":"Alert ID"');
+    expect(sent).toContain('"text":"Apple ID"');
   });
 });
 
 test('the removed alert says what happened and what to do, in Teams and email', () => {
   const removed = events.find((e) => e.kind === 'removed')!;
   const view = alertView(removed, options);
-  expect(view.headline).toBe('Contoso: Apple push certificate REMOVED from Intune');
+  expect(view.title).toBe('Contoso: APNs certificate REMOVED from Intune');
   expect(view.tone).toBe('attention');
   expect(view.advice).toMatch(/^Upload this same certificate \(same topic\) to Intune again; .*same Apple ID \(intune-apns@contoso\.com\).*Never create a new certificate/);
-  const mail = buildEmail(view, removed);
-  expect(mail.subject).toBe('[APNs CRITICAL] Contoso: Apple push certificate REMOVED from Intune');
+  const mail = buildEmail(view);
+  expect(mail.subject).toBe('[CRITICAL] Contoso: APNs certificate REMOVED from Intune');
   expect(mail.text).toContain(view.advice!);
 });

@@ -16,7 +16,7 @@ test('token alerts carry their own renewal advice and links in every channel, ne
   ] as const) {
     const v = alertView(event, view);
     const card = fitTeamsPayload(v);
-    const mail = buildEmail(v, event);
+    const mail = buildEmail(v);
     expect(card).not.toBeNull();
     for (const text of [card!, mail.text, mail.html]) {
       expect(text).toMatch(advice);
