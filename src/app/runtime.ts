@@ -85,6 +85,7 @@ export function checkDeps(runtime: Runtime, log: Logger, now: () => Date = () =>
     watchApns: runtime.config.watch.includes('apns'),
     tokenSubjects: runtime.tokenSubjects,
     delivery: { claimMs: claimMsFor(runtime.config.httpTimeoutMs) },
+    historyRetentionDays: runtime.config.historyRetentionDays,
   };
 }
 

@@ -9,7 +9,8 @@ import { deliverPending, type AlertDelivery, type DeliveryOptions } from '../not
 import type { Notifier } from '../notify/notifier';
 import { Deadline } from '../net/deadline';
 import type { Redactor } from '../redact';
-import { AlertIdCollision, ConcurrencyConflict, type LoadedState, type MonitorStore, type StoredTokenRead } from '../storage/monitorStore';
+import { AlertIdCollision, ConcurrencyConflict, sameState, type LoadedState, type MonitorStore, type StoredTokenRead } from '../storage/monitorStore';
+import { purgeIfDue, type StateRowMark } from './retention';
 import type { SubjectKind } from '../domain/alertEvent';
 import type { TokenPolicy } from '../rules/policy';
 import { subjectOfAlertId } from '../rules/occurrences';
@@ -38,6 +39,8 @@ export interface CheckDeps {
   watchApns?: boolean;
   /** The token subjects WATCH names (VPP, ADE); none by default. */
   tokenSubjects?: readonly TokenSubjectRunner[];
+  /** HISTORY_RETENTION_DAYS: older history is deleted once a day, after deliveries. 730 by default. */
+  historyRetentionDays?: number;
 }
 
 /** An open incident as status and the CLI show it. */
@@ -83,10 +86,12 @@ function winnerCovers(loaded: LoadedState, readStartedAt: string, read: ReadOutc
 
 interface ApnsOutcome {
   alerts: AlertEvent[];
-  /** This run's check, when it committed one (not when it reported the winner's). */
+  /** This run's check, when it recorded one (not when it reported the winner's). */
   check: CheckRecord | null;
   recorded: CheckRecord;
   state: AlertState;
+  /** The state row as this run left it: its ETag and its possibly undelivered alerts. */
+  row: StateRowMark;
 }
 
 /** The push certificate's part of a check: decide and commit under the state's ETag. */
@@ -98,7 +103,8 @@ async function commitApns(deps: CheckDeps, read: ReadOutcome, now: Date, readSta
   const certificate = read.kind === 'found' ? read.certificate : null;
   let epochOverride: string | null = null;
   for (let attempt = 1; ; attempt++) {
-    const loaded = await deps.store.loadState();
+    // A good read needs the state row alone; a failed one also carries the last good check forward.
+    const loaded = read.kind === 'failed' ? await deps.store.loadState() : await deps.store.loadAlertState();
     const prior = epochOverride === null ? loaded.state : { ...loaded.state, epoch: epochOverride };
     const decision = decideAlerts(prior, safeRead, { now, policy: deps.policy, tenant: deps.tenant, newEpoch: newEpoch() });
     const candidate: CheckRecord = {
@@ -110,9 +116,15 @@ async function commitApns(deps: CheckDeps, read: ReadOutcome, now: Date, readSta
       lastGoodCheckAt: read.kind === 'failed' ? (loaded.lastCheck?.lastGoodCheckAt ?? null) : checkedAt,
       alertIds: decision.alerts.map((a) => a.id),
     };
+    const mark = (etag: string | null, pending: string[] | null): StateRowMark => ({ subject: 'apns', etag, pending, lastPurgeAt: loaded.lastPurgeAt });
+    // Nothing to raise and nothing changed: the state row stays as it is (the check goes to history).
+    if (loaded.etag !== null && decision.alerts.length === 0 && sameState(decision.next, loaded.state)) {
+      return { alerts: [], check: candidate, recorded: candidate, state: decision.next, row: mark(loaded.etag, loaded.pending) };
+    }
     try {
-      await deps.store.commitCheck(loaded.etag, decision.next, candidate, read.kind === 'failed' ? loaded.lastGoodCheck : candidate, decision.alerts);
-      return { alerts: decision.alerts, check: candidate, recorded: candidate, state: decision.next };
+      const etag = await deps.store.commitCheck(loaded.etag, decision.next, decision.alerts, loaded.pending);
+      const pending = loaded.etag === null || loaded.pending === null ? null : [...loaded.pending, ...decision.alerts.map((a) => a.id)];
+      return { alerts: decision.alerts, check: candidate, recorded: candidate, state: decision.next, row: mark(etag, pending) };
     } catch (e) {
       if (e instanceof AlertIdCollision) {
         deps.log.warn(`check: ${e.message}`);
@@ -123,7 +135,7 @@ async function commitApns(deps: CheckDeps, read: ReadOutcome, now: Date, readSta
         const fresh = await deps.store.loadState();
         if (winnerCovers(fresh, readStartedAt, safeRead)) {
           deps.log.info('check: another run recorded a check of the same moment; reporting its result');
-          return { alerts: [], check: null, recorded: fresh.lastCheck as CheckRecord, state: fresh.state };
+          return { alerts: [], check: null, recorded: fresh.lastCheck as CheckRecord, state: fresh.state, row: { subject: 'apns', etag: fresh.etag, pending: fresh.pending, lastPurgeAt: fresh.lastPurgeAt } };
         }
         await backoff(attempt);
       }
@@ -137,6 +149,7 @@ interface TokenOutcome {
   state: TokenSubjectState;
   lastRead: StoredTokenRead;
   policy: TokenPolicy;
+  row: StateRowMark;
 }
 
 /** A Table transaction holds 100 operations: the state row and at most this many alerts. */
@@ -174,8 +187,9 @@ async function commitTokenSubject(deps: CheckDeps, runner: TokenSubjectRunner, r
     const decision = decideTokenSubject(runner.subject, prior, safeRead, { now, policy: runner.policy, tenant: deps.tenant, newEpoch: newEpoch() });
     const alerts = foldOverflow(decision.alerts);
     try {
-      await deps.store.commitSubject(runner.subject, loaded.etag, decision.next, lastRead, alerts);
-      return { subject: runner.subject, alerts, state: decision.next, lastRead, policy: runner.policy };
+      const etag = await deps.store.commitSubject(runner.subject, loaded.etag, decision.next, lastRead, alerts, loaded.pending);
+      const pending = loaded.etag === null || loaded.pending === null ? null : [...loaded.pending, ...alerts.map((a) => a.id)];
+      return { subject: runner.subject, alerts, state: decision.next, lastRead, policy: runner.policy, row: { subject: runner.subject, etag, pending, lastPurgeAt: null } };
     } catch (e) {
       if (e instanceof AlertIdCollision) {
         deps.log.warn(`check ${runner.subject}: ${e.message}`);
@@ -186,10 +200,29 @@ async function commitTokenSubject(deps: CheckDeps, runner: TokenSubjectRunner, r
         const fresh = await deps.store.loadSubject(runner.subject);
         const winner = fresh.lastRead;
         if (winner !== null && winner.checkedAt >= readStartedAt && (safeRead.kind === 'failed' || winner.outcome.kind === 'found')) {
-          return { subject: runner.subject, alerts: [], state: fresh.state, lastRead: winner, policy: runner.policy };
+          return { subject: runner.subject, alerts: [], state: fresh.state, lastRead: winner, policy: runner.policy, row: { subject: runner.subject, etag: fresh.etag, pending: fresh.pending, lastPurgeAt: null } };
         }
         await backoff(attempt);
       }
+    }
+  }
+}
+
+/**
+ * After delivery, each state row learns which of its alerts are still undelivered, under the ETag it
+ * had before the outbox was read (see MonitorStore.setPending): the next check then skips the outbox
+ * when nothing is. A row that moved meanwhile keeps its set, and a later check settles it.
+ */
+async function rememberPending(deps: CheckDeps, rows: readonly StateRowMark[], deliveries: readonly AlertDelivery[]): Promise<void> {
+  for (const row of rows) {
+    if (row.etag === null) continue;
+    const still = deliveries.filter((d) => d.pending && (subjectOfAlertId(d.alert.id) ?? 'apns') === row.subject).map((d) => d.alert.id);
+    if (row.pending !== null && row.pending.length === still.length && still.every((id) => row.pending!.includes(id))) continue;
+    try {
+      await deps.store.setPending(row.subject, row.etag, still);
+    } catch (e) {
+      // Only a hint: the row stays as it was, and the next check reads the outbox again.
+      deps.log.warn(`check: could not note which alerts are pending: ${deps.redact(e instanceof Error ? e.message : String(e))}`);
     }
   }
 }
@@ -251,18 +284,27 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
   for (const alert of alerts) deps.log.info(`alert ${alert.kind} (${alert.severity}) raised: ${alert.id}`);
 
   if (deps.notifiers.length === 0) deps.log.warn('no alert channel is configured: alerts stay queued until one is (set TEAMS_WEBHOOK_URL, EMAIL_FROM/EMAIL_TO, WEBHOOK_URL or NOTIFY_URL)');
-  const deliveries = await deliverPending(deps.store.outbox, deps.notifiers, deps.now, deps.redact, {
-    ...deps.delivery,
-    // In the check's clock (which tests move), the moment its budget runs out.
-    stopAt: deadline === undefined ? null : deps.now().getTime() + deadline.remainingMs(),
-    onFailedForGood: (alert, channel, detail) => deps.store.recordDeliveryFailure({ at: deps.now().toISOString(), alertId: alert.id, kind: alert.kind, channel, detail }),
-    onRecovered: (alert, channel) => deps.store.clearDeliveryFailure(alert.id, channel),
-  });
+  const rows = [...(apns === null ? [] : [apns.row]), ...tokens.map((t) => t.row)];
+  // The state rows say which of their alerts may be undelivered: when none is, the outbox is not read.
+  const mayBePending = alerts.length > 0 || unrecorded.length > 0 || rows.length === 0 || rows.some((r) => r.pending === null || r.pending.length > 0);
+  const deliveries = !mayBePending
+    ? []
+    : await deliverPending(deps.store.outbox, deps.notifiers, deps.now, deps.redact, {
+        ...deps.delivery,
+        // In the check's clock (which tests move), the moment its budget runs out.
+        stopAt: deadline === undefined ? null : deps.now().getTime() + deadline.remainingMs(),
+        onFailedForGood: (alert, channel, detail) => deps.store.recordDeliveryFailure({ at: deps.now().toISOString(), alertId: alert.id, kind: alert.kind, channel, detail }),
+        onRecovered: (alert, channel) => deps.store.clearDeliveryFailure(alert.id, channel),
+      });
+  if (mayBePending && deps.notifiers.length > 0) await rememberPending(deps, rows, deliveries);
   for (const d of deliveries) {
     for (const c of d.channels) {
       if (c.outcome === 'retry-later' || c.outcome === 'failed-for-good') deps.log.warn(`alert ${d.alert.id} → ${c.channel}: ${c.outcome}: ${c.detail ?? ''}`);
     }
   }
+
+  // Last, so it never holds up an alert; a failure is logged and the next day's check tries again.
+  await purgeIfDue(deps, apns?.row ?? null, deadline);
 
   const subjects = [
     ...(apns === null ? [] : [apnsEntry(apns.recorded)]),

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { main } from '../../src/cli/main';
+import { createRuntime } from '../../src/app/runtime';
+import { apnsCertificate } from '../doubles/graphDouble';
+import { CountingProxy } from '../doubles/countingProxy';
+import { checkAt, testRuntime, uniquePrefix, useDoubles } from '../support/harness';
+
+/**
+ * Issue 14 item 2: the Table round trips of a check, counted by a proxy in front of Azurite (method and
+ * path of every request; the table prefix is cut). Graph requests are counted at the Graph double.
+ */
+const { graph, hook } = useDoubles();
+let proxy: CountingProxy;
+
+beforeAll(async () => {
+  const port = Number(/TableEndpoint=http:\/\/127\.0\.0\.1:(\d+)\//.exec(inject('azuriteConnectionString'))![1]);
+  proxy = new CountingProxy(port);
+  await proxy.start();
+});
+afterAll(() => proxy.close());
+
+function setup(extra: Record<string, string> = {}) {
+  const prefix = uniquePrefix();
+  const env = { ...graph.env(), AzureWebJobsStorage: proxy.connectionString(inject('azuriteConnectionString')), TABLE_PREFIX: prefix, WATCH: 'apns', WEBHOOK_URL: hook.url('/trips'), WEBHOOK_SECRET: 't'.repeat(32), ...extra };
+  return { prefix, env };
+}
+
+const graphReads = () => graph.requests.filter((r) => !r.path.includes('/oauth2/')).length;
+
+/** One CLI process: its own runtime, so its own table clients, as `apns-monitor check` has. */
+async function cliCheck(env: Record<string, string>, at: Date): Promise<number> {
+  return main(['check'], { env, now: () => at, stdout: () => undefined, stderr: () => undefined, runtime: (e) => createRuntime(e, { graph: { retryDelaySeconds: 0, networkRetryDelayMs: 10 } }) });
+}
+
+describe('round trips of a check', () => {
+  test('steady state, push certificate only, nothing to alert or deliver: 1 Graph request, 2 Table requests', async () => {
+    graph.certificate = apnsCertificate('2027-09-01T00:00:00Z');
+    const { prefix, env } = setup();
+    const rt = testRuntime(env);
+    await checkAt(rt, new Date('2026-12-26T10:00:00Z'));
+    proxy.take(prefix);
+    const graphBefore = graphReads();
+    const result = await checkAt(rt, new Date('2026-12-26T16:00:00Z'));
+    expect(result.status).toBe('ok');
+    expect(graphReads() - graphBefore).toBe(1);
+    expect(proxy.take(prefix)).toEqual(["GET /State(PartitionKey='apns',RowKey='state')", 'POST /$batch']);
+  });
+
+  test('a CLI process in steady state adds no table-existence round trip', async () => {
+    graph.certificate = apnsCertificate('2027-09-01T00:00:00Z');
+    const { prefix, env } = setup();
+    expect(await cliCheck(env, new Date('2026-12-26T10:00:00Z'))).toBe(0);
+    proxy.take(prefix);
+    expect(await cliCheck(env, new Date('2026-12-26T16:00:00Z'))).toBe(0);
+    expect(proxy.take(prefix)).toEqual(["GET /State(PartitionKey='apns',RowKey='state')", 'POST /$batch']);
+  });
+
+  test('a CLI process on new storage creates each table once, when it first writes to it', async () => {
+    graph.certificate = apnsCertificate('2027-09-01T00:00:00Z');
+    const { prefix, env } = setup();
+    expect(await cliCheck(env, new Date('2026-12-26T10:00:00Z'))).toBe(0);
+    const requests = proxy.take(prefix);
+    expect(requests).toEqual([
+      "GET /State(PartitionKey='apns',RowKey='state')",
+      // The first write to each table finds it missing, creates it and writes again.
+      'POST /$batch',
+      'POST /Tables',
+      'POST /$batch',
+      'POST /$batch',
+      'POST /Tables',
+      'POST /$batch',
+      // A new state row does not know yet whether an earlier life left alerts queued: it looks once.
+      'GET /State()',
+      "PATCH /State(PartitionKey='apns',RowKey='state')",
+      // The first check's purge (nothing to delete yet), remembered for a day.
+      'GET /History()',
+      'GET /State()',
+      "PATCH /State(PartitionKey='apns',RowKey='state')",
+    ]);
+  });
+
+  test('a check that raises an alert: the alert is committed with the state, recorded and delivered once', async () => {
+    graph.certificate = apnsCertificate('2027-09-01T00:00:00Z');
+    const { prefix, env } = setup();
+    const rt = testRuntime(env);
+    await checkAt(rt, new Date('2026-12-26T10:00:00Z'));
+    proxy.take(prefix);
+    hook.received.length = 0;
+    graph.certificate = apnsCertificate('2027-01-05T10:00:00Z');
+    const result = await checkAt(rt, new Date('2026-12-26T16:00:00Z'));
+    expect(result.alerts.map((a) => a.kind)).toEqual(['expiring']);
+    expect(hook.received).toHaveLength(1);
+    const id = result.alerts[0]!.id;
+    expect(proxy.take(prefix)).toEqual([
+      "GET /State(PartitionKey='apns',RowKey='state')",
+      // The state and the new alert's outbox row, under the state's ETag.
+      'POST /$batch',
+      // History and the last-check row.
+      'POST /$batch',
+      // The outbox, read because the state row names an alert to deliver; the webhook's claim and result.
+      'GET /State()',
+      `PATCH /State(PartitionKey='apns',RowKey='alert-${id}')`,
+      `PATCH /State(PartitionKey='apns',RowKey='alert-${id}')`,
+      // Nothing is pending any more: the next checks skip the outbox.
+      "PATCH /State(PartitionKey='apns',RowKey='state')",
+    ]);
+    // Nothing is left pending, so the next check is back to two.
+    await checkAt(rt, new Date('2026-12-26T22:00:00Z'));
+    expect(proxy.take(prefix)).toEqual(["GET /State(PartitionKey='apns',RowKey='state')", 'POST /$batch']);
+  });
+});
