@@ -109,3 +109,59 @@ describe('round trips of a check', () => {
     expect(proxy.take(prefix)).toEqual(["GET /State(PartitionKey='apns',RowKey='state')", 'POST /$batch']);
   });
 });
+
+describe('pending deliveries without a scan', () => {
+  test('an alert a channel could not take stays named on the state: the next check reads the outbox and sends it, then stops reading it', async () => {
+    graph.certificate = apnsCertificate('2027-09-01T00:00:00Z');
+    const { prefix, env } = setup({ WEBHOOK_URL: hook.url('/later') });
+    const rt = testRuntime(env);
+    await checkAt(rt, new Date('2026-12-26T10:00:00Z'));
+    hook.received.length = 0;
+    hook.script.push({ status: 503 });
+    graph.certificate = apnsCertificate('2027-01-05T10:00:00Z');
+    const first = await checkAt(rt, new Date('2026-12-26T16:00:00Z'));
+    expect(first.deliveries.map((d) => d.pending)).toEqual([true]);
+    expect(hook.received).toHaveLength(0);
+    proxy.take(prefix);
+
+    const second = await checkAt(rt, new Date('2026-12-26T22:00:00Z'));
+    expect(second.alerts).toEqual([]);
+    expect(second.deliveries.map((d) => [d.alert.id, d.pending])).toEqual([[first.alerts[0]!.id, false]]);
+    expect(hook.received.map((r) => r.path)).toEqual(['/later']);
+    expect(proxy.take(prefix)).toContain('GET /State()');
+
+    await checkAt(rt, new Date('2026-12-27T04:00:00Z'));
+    expect(proxy.take(prefix)).toEqual(["GET /State(PartitionKey='apns',RowKey='state')", 'POST /$batch']);
+    expect(hook.received).toHaveLength(1);
+  });
+
+  test('data written by the previous version: its last check is shown, its queued alert is delivered, then the check settles at two requests', async () => {
+    const { TableClient } = await import('@azure/data-tables');
+    const { makeStatusHandlers } = await import('../../src/app/statusHandlers');
+    const { HttpRequest, InvocationContext } = await import('@azure/functions');
+    graph.certificate = apnsCertificate('2027-01-05T10:00:00Z');
+    const { prefix, env } = setup({ WEBHOOK_URL: hook.url('/legacy') });
+    // What the version before issue 14 left: last check on the state row, no pending set, an alert still queued.
+    const rt0 = testRuntime(env);
+    const first = await checkAt(rt0, new Date('2026-12-26T10:00:00Z'));
+    const state = TableClient.fromConnectionString(env.AzureWebJobsStorage, `${prefix}State`, { allowInsecureConnection: true });
+    const history = TableClient.fromConnectionString(env.AzureWebJobsStorage, `${prefix}History`, { allowInsecureConnection: true });
+    const row = await state.getEntity<Record<string, unknown>>('apns', 'state');
+    const legacyCheck = JSON.stringify({ checkedAt: '2026-12-26T10:00:00.000Z', status: 'warning', daysRemaining: 10, certificate: first.certificate, error: null, lastGoodCheckAt: '2026-12-26T10:00:00.000Z', alertIds: [] });
+    await state.upsertEntity({ partitionKey: 'apns', rowKey: 'state', state: row['state'] as string, lastCheck: legacyCheck, lastGoodCheck: legacyCheck, deliveryFailures: '[]' }, 'Replace');
+    await history.deleteEntity('apns', 'last-check');
+    await state.updateEntity({ partitionKey: 'apns', rowKey: `alert-${first.alerts[0]!.id}`, pending: true, deliveries: '{}', claims: '{}' }, 'Merge');
+    hook.received.length = 0;
+
+    const rt = testRuntime(env);
+    const status = await makeStatusHandlers(() => rt, () => new Date('2026-12-26T11:00:00Z')).status(new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/status' }), new InvocationContext({ functionName: 'status', logHandler: () => undefined }));
+    expect(status.jsonBody).toMatchObject({ status: 'warning', checkedAt: '2026-12-26T10:00:00.000Z', lastGoodCheckAt: '2026-12-26T10:00:00.000Z' });
+
+    const upgraded = await checkAt(rt, new Date('2026-12-26T16:00:00Z'));
+    expect(upgraded.deliveries.map((d) => d.alert.id)).toEqual([first.alerts[0]!.id]);
+    expect(hook.received.map((r) => r.path)).toEqual(['/legacy']);
+    proxy.take(prefix);
+    await checkAt(rt, new Date('2026-12-26T22:00:00Z'));
+    expect(proxy.take(prefix)).toEqual(["GET /State(PartitionKey='apns',RowKey='state')", 'POST /$batch']);
+  });
+});
