@@ -105,11 +105,12 @@ export class Outbox {
    * (a channel still owes them, or refused them for good) are kept whatever their age.
    */
   purgeDelivered(before: Date, maxRows: number, keepGoing: () => boolean = () => true): Promise<{ deleted: number; complete: boolean }> {
-    const range =
+    const createdBefore = before.toISOString();
+    const filter =
       this.rowPrefix === ''
-        ? odata`PartitionKey eq ${this.partition}`
-        : odata`PartitionKey eq ${this.partition} and RowKey ge ${this.rowPrefix} and RowKey lt ${prefixEnd(this.rowPrefix)}`;
-    return purgeRows(this.client, `${range} and pending eq false and createdAt lt ${odata`${before.toISOString()}`}`, maxRows, keepGoing);
+        ? odata`PartitionKey eq ${this.partition} and pending eq false and createdAt lt ${createdBefore}`
+        : odata`PartitionKey eq ${this.partition} and RowKey ge ${this.rowPrefix} and RowKey lt ${prefixEnd(this.rowPrefix)} and pending eq false and createdAt lt ${createdBefore}`;
+    return purgeRows(this.client, filter, maxRows, keepGoing);
   }
 
   /** Saves the change under the entry's ETag; null when another run wrote the entry first. */
