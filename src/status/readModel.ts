@@ -1,5 +1,5 @@
 import type { Runtime } from '../app/runtime';
-import type { LoadedState } from '../storage/monitorStore';
+import { localWriteCount, type LoadedState } from '../storage/monitorStore';
 import { buildStatusDocument, staleAfterMs, type StatusDocument, type TokenSnapshot } from './statusDocument';
 
 export interface ReadModel {
@@ -11,15 +11,66 @@ export interface ReadModel {
 }
 
 /**
- * What every view shows (status, the CLI's status, dashboard, badge, metrics), from storage alone:
- * the push certificate's state and each watched token subject's, read side by side, with the time
- * left recomputed at `at`. No Graph call.
+ * How long a process reuses what it read from storage for its views. Status, badge and metrics under
+ * load then read Azurite (or Table Storage) once per this long instead of once per request; this
+ * process's own writes (a check, an ack) make it read again at once.
  */
-export async function loadReadModel(rt: Runtime, at: Date): Promise<ReadModel> {
+export const READ_MODEL_TTL_MS = 5_000;
+
+interface Stored {
+  loaded: LoadedState;
+  tokens: TokenSnapshot[];
+}
+
+interface Cached {
+  stored: Stored;
+  readAt: number;
+  writes: number;
+}
+
+const cache = new WeakMap<Runtime, Cached>();
+/** A read in flight, shared by the requests that arrive while it is under way (and no write came since it began). */
+const inFlight = new WeakMap<Runtime, { writes: number; read: Promise<Cached> }>();
+
+async function readStored(rt: Runtime): Promise<Stored> {
   const [loaded, tokens] = await Promise.all([
     rt.store.loadState(),
     Promise.all(rt.tokenSubjects.map(async (r): Promise<TokenSnapshot> => ({ subject: r.subject, policy: r.policy, loaded: await rt.store.loadSubject(r.subject) }))),
   ]);
+  return { loaded, tokens };
+}
+
+async function stored(rt: Runtime, fresh: boolean): Promise<Stored> {
+  const writes = localWriteCount();
+  const hit = cache.get(rt);
+  // Real time, not the views' clock (which tests move): this is about how often storage is read.
+  if (!fresh && hit !== undefined && hit.writes === writes && Date.now() - hit.readAt < READ_MODEL_TTL_MS) return hit.stored;
+  const shared = inFlight.get(rt);
+  let read: Promise<Cached>;
+  if (!fresh && shared !== undefined && shared.writes === writes) {
+    read = shared.read;
+  } else {
+    read = readStored(rt).then((s) => ({ stored: s, readAt: Date.now(), writes }));
+    const entry = { writes, read };
+    inFlight.set(rt, entry);
+    const done = () => void (inFlight.get(rt) === entry && inFlight.delete(rt));
+    read.then(done, done);
+  }
+  const got = await read;
+  // Nothing recorded yet is not kept: the first check, perhaps another process's, must show at once.
+  if (got.stored.loaded.lastCheck !== null && localWriteCount() === got.writes) cache.set(rt, got);
+  else cache.delete(rt);
+  return got.stored;
+}
+
+/**
+ * What every view shows (status, the CLI's status, dashboard, badge, metrics), from storage alone:
+ * the push certificate's state and each watched token subject's, read side by side, with the time
+ * left recomputed at `at`. No Graph call. What storage holds is reused for READ_MODEL_TTL_MS within
+ * a process unless `fresh` (status?refresh=true) or this process wrote since.
+ */
+export async function loadReadModel(rt: Runtime, at: Date, options: { fresh?: boolean } = {}): Promise<ReadModel> {
+  const { loaded, tokens } = await stored(rt, options.fresh ?? false);
   const staleAfter = staleAfterMs(rt.config.checkSchedule, at);
   return { loaded, tokens, staleAfterMs: staleAfter, doc: buildStatusDocument(loaded, at, rt.config.policy, staleAfter, rt.config.tenantName, tokens) };
 }

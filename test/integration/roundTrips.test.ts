@@ -165,3 +165,52 @@ describe('pending deliveries without a scan', () => {
     expect(proxy.take(prefix)).toEqual(["GET /State(PartitionKey='apns',RowKey='state')", 'POST /$batch']);
   });
 });
+
+describe('the read path', () => {
+  async function view(rt: ReturnType<typeof testRuntime>, name: 'status' | 'badge' | 'metrics', at: Date, query: Record<string, string> = {}) {
+    const { makeStatusHandlers } = await import('../../src/app/statusHandlers');
+    const { HttpRequest, InvocationContext } = await import('@azure/functions');
+    return makeStatusHandlers(() => rt, () => at)[name](new HttpRequest({ method: 'GET', url: `http://127.0.0.1/api/${name}`, query }), new InvocationContext({ functionName: name, logHandler: () => undefined }));
+  }
+
+  test('status, badge and metrics read storage once for many requests; a check by this process, or ?refresh=true, reads again', async () => {
+    graph.certificate = apnsCertificate('2027-01-05T10:00:00Z');
+    const { prefix, env } = setup();
+    const rt = testRuntime(env);
+    const at = new Date('2026-12-26T10:00:00Z');
+    await checkAt(rt, at);
+    proxy.take(prefix);
+
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => view(rt, (['status', 'badge', 'metrics'] as const)[i % 3]!, new Date(at.getTime() + 60_000))));
+    expect(answers.map((a) => a.status)).toEqual(Array(30).fill(200));
+    const reads = ["GET /State(PartitionKey='apns',RowKey='state')", "GET /History(PartitionKey='apns',RowKey='last-check')"];
+    expect(proxy.take(prefix).sort()).toEqual(reads.sort());
+    // Time left is still computed at each request's own time.
+    expect((await view(rt, 'status', new Date('2026-12-31T10:00:00Z'))).jsonBody).toMatchObject({ daysRemaining: 5 });
+    expect(proxy.take(prefix)).toEqual([]);
+
+    // This process records an acknowledgement-free change (a check that finds a renewed certificate): status shows it at once.
+    graph.certificate = apnsCertificate('2027-06-01T00:00:00Z');
+    await checkAt(rt, new Date(at.getTime() + 90_000));
+    expect((await view(rt, 'status', new Date(at.getTime() + 90_000))).jsonBody).toMatchObject({ status: 'ok', checkedAt: new Date(at.getTime() + 90_000).toISOString() });
+    proxy.take(prefix);
+
+    // ?refresh=true checks Graph and shows what that check found, whatever is cached.
+    graph.certificate = apnsCertificate('2027-01-05T10:00:00Z');
+    expect((await view(rt, 'status', new Date(at.getTime() + 120_000), { refresh: 'true' })).jsonBody).toMatchObject({ status: 'warning', checkedAt: new Date(at.getTime() + 120_000).toISOString() });
+  });
+
+  test('the schedule is evaluated once per hour for any number of status requests', async () => {
+    const ncrontab = await import('../../src/schedule/ncrontab');
+    const { vi } = await import('vitest');
+    const { staleAfterMs } = await import('../../src/status/statusDocument');
+    const spy = vi.spyOn(ncrontab, 'longestInterval');
+    const at = new Date('2030-02-03T10:00:00Z');
+    const values = Array.from({ length: 50 }, (_, i) => staleAfterMs('0 15 */3 * * *', new Date(at.getTime() + i * 1000)));
+    expect(new Set(values)).toEqual(new Set([6 * 3_600_000]));
+    expect(spy).toHaveBeenCalledTimes(1);
+    staleAfterMs('0 15 */3 * * *', new Date(at.getTime() + 3_600_000));
+    expect(spy).toHaveBeenCalledTimes(2);
+    spy.mockRestore();
+  });
+});
