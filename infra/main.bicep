@@ -65,6 +65,8 @@ param adeTokenThresholdDays string = ''
 param httpTimeoutSeconds string = '30'
 @description('Budget of one read of the certificate, retries included; below host.json functionTimeout (10 min).')
 param checkBudgetSeconds string = '240'
+@description('Days of history kept; older rows are deleted once a day by the check (30-36500).')
+param historyRetentionDays string = '730'
 param tablePrefix string = 'ApnsMonitor'
 
 // ---- Channels ---------------------------------------------------------------------------------
@@ -186,6 +188,7 @@ var monitorSettings = {
   ADE_TOKEN_THRESHOLD_DAYS: adeTokenThresholdDays
   HTTP_TIMEOUT_SECONDS: httpTimeoutSeconds
   CHECK_BUDGET_SECONDS: checkBudgetSeconds
+  HISTORY_RETENTION_DAYS: historyRetentionDays
   TEAMS_WEBHOOK_URL: teamsRef
   EMAIL_FROM: emailFrom
   EMAIL_TO: emailTo

@@ -105,6 +105,8 @@ export interface MonitorConfig {
   httpTimeoutMs: number;
   /** The whole read of the certificate, retries included. */
   checkBudgetMs: number;
+  /** History rows older than this are deleted (HISTORY_RETENTION_DAYS), once a day, by the check. */
+  historyRetentionDays: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -120,6 +122,7 @@ export const DEFAULTS = {
   TABLE_PREFIX: defaultOf('TABLE_PREFIX'),
   HTTP_TIMEOUT_SECONDS: defaultOf('HTTP_TIMEOUT_SECONDS'),
   CHECK_BUDGET_SECONDS: defaultOf('CHECK_BUDGET_SECONDS'),
+  HISTORY_RETENTION_DAYS: defaultOf('HISTORY_RETENTION_DAYS'),
   WATCH: defaultOf('WATCH'),
   SYNC_STALE_HOURS: defaultOf('SYNC_STALE_HOURS'),
 };
@@ -414,6 +417,8 @@ export function loadConfig(env: Env): MonitorConfig {
     notifySigningSecret: value(env, 'NOTIFY_SIGNING_SECRET') ?? null,
     httpTimeoutMs: httpTimeoutSeconds * 1000,
     checkBudgetMs: checkBudgetSeconds * 1000,
+    // At least 30 days: the dashboard and the incident record need a month behind them.
+    historyRetentionDays: wholeNumber(env, 'HISTORY_RETENTION_DAYS', DEFAULTS.HISTORY_RETENTION_DAYS, 30, 36500),
   };
 }
 

@@ -55,6 +55,8 @@ export const SETTINGS = [
   // Deadlines: each outbound call, and the whole read (below host.json's functionTimeout of 10 min).
   s('HTTP_TIMEOUT_SECONDS', 'app', '30'),
   s('CHECK_BUDGET_SECONDS', 'app', '240'),
+  // How long history is kept: older rows are deleted once a day by the check.
+  s('HISTORY_RETENTION_DAYS', 'app', '730'),
   s('TEAMS_WEBHOOK_URL', 'app', null, true),
   s('EMAIL_FROM', 'app'),
   s('EMAIL_TO', 'app'),

@@ -91,6 +91,7 @@ export function checkDeps(runtime: Runtime, log: Logger, now: () => Date = () =>
     tokenSubjects: runtime.tokenSubjects,
     silences: runtime.silences,
     delivery: { claimMs: claimMsFor(runtime.config.httpTimeoutMs) },
+    historyRetentionDays: runtime.config.historyRetentionDays,
   };
 }
 

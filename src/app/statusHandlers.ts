@@ -42,8 +42,8 @@ function badgeView(doc: StatusDocument | null, subject: SubjectKind): { status: 
  * /api/dashboard and /api/badge.svg. None calls Graph, except /api/status?refresh=true.
  */
 export function makeStatusHandlers(runtime: () => Runtime = sharedRuntime, now: () => Date = () => new Date()) {
-  async function current(rt: Runtime) {
-    return (await loadReadModel(rt, now())).doc;
+  async function current(rt: Runtime, fresh = false) {
+    return (await loadReadModel(rt, now(), { fresh })).doc;
   }
 
   return {
@@ -54,7 +54,7 @@ export function makeStatusHandlers(runtime: () => Runtime = sharedRuntime, now: 
       const refresh = request.query.get('refresh');
       if (refresh !== null && refresh !== 'true' && refresh !== 'false') return json(400, { error: 'refresh must be true or false', field: 'refresh' });
       if (refresh === 'true') await runCheck(checkDeps(rt, contextLogger(context), now));
-      const doc = await current(rt);
+      const doc = await current(rt, refresh === 'true');
       if (doc === null) return json(503, { status: 'unknown', error: 'no check has been recorded yet: the timer has not run (run `apns-monitor check`, or call /api/status?refresh=true)' });
       return json(200, doc);
     },

@@ -10,7 +10,8 @@ import { recorderFor } from '../notify/channelAlerts';
 import type { Notifier } from '../notify/notifier';
 import { Deadline } from '../net/deadline';
 import type { Redactor } from '../redact';
-import { AlertIdCollision, ConcurrencyConflict, type LoadedState, type MonitorStore, type StoredTokenRead } from '../storage/monitorStore';
+import { AlertIdCollision, ConcurrencyConflict, sameState, type LoadedState, type MonitorStore, type StoredTokenRead } from '../storage/monitorStore';
+import { purgeIfDue, type StateRowMark } from './retention';
 import type { SubjectKind } from '../domain/alertEvent';
 import type { TokenPolicy } from '../rules/policy';
 import { subjectOfAlertId } from '../rules/occurrences';
@@ -44,6 +45,8 @@ export interface CheckDeps {
   tokenSubjects?: readonly TokenSubjectRunner[];
   /** Where the silences in force are read (issue 15); none apply without it. */
   silences?: Pick<SilenceStore, 'inForce'>;
+  /** HISTORY_RETENTION_DAYS: older history is deleted once a day, after deliveries. 730 by default. */
+  historyRetentionDays?: number;
 }
 
 /** An open incident as status and the CLI show it. */
@@ -89,17 +92,34 @@ function winnerCovers(loaded: LoadedState, readStartedAt: string, read: ReadOutc
   return read.kind === 'failed' || winner.status !== 'unknown';
 }
 
+/** The silences in force, read once per check and only if it raises an alert. */
+type SilenceSource = () => Promise<readonly Silence[]>;
+const NO_SILENCES: ReadonlyMap<string, SilenceNote> = new Map();
+
+/** Which new alerts a silence holds back (or only notes, for a critical incident's opening). */
+async function silenceNotesFor(alerts: readonly AlertEvent[], silences: SilenceSource, now: Date, incidents: readonly Incident[], raised: readonly AlertEvent[] = alerts): Promise<ReadonlyMap<string, SilenceNote>> {
+  if (alerts.length === 0) return NO_SILENCES;
+  return silenceNotes(alerts, await silences(), now, criticalOpeners(incidents, raised));
+}
+
+/** The ids that will be delivered: what a silence holds back is never pending. */
+function deliverableIds(alerts: readonly AlertEvent[], silenced: ReadonlyMap<string, SilenceNote>): string[] {
+  return alerts.filter((a) => silenced.get(a.id)?.held !== true).map((a) => a.id);
+}
+
 interface ApnsOutcome {
   alerts: AlertEvent[];
-  silenced: Map<string, SilenceNote>;
-  /** This run's check, when it committed one (not when it reported the winner's). */
+  silenced: ReadonlyMap<string, SilenceNote>;
+  /** This run's check, when it recorded one (not when it reported the winner's). */
   check: CheckRecord | null;
   recorded: CheckRecord;
   state: AlertState;
+  /** The state row as this run left it: its ETag and its possibly undelivered alerts. */
+  row: StateRowMark;
 }
 
 /** The push certificate's part of a check: decide and commit under the state's ETag. */
-async function commitApns(deps: CheckDeps, read: ReadOutcome, now: Date, readStartedAt: string, silences: readonly Silence[]): Promise<ApnsOutcome> {
+async function commitApns(deps: CheckDeps, read: ReadOutcome, now: Date, readStartedAt: string, silences: SilenceSource): Promise<ApnsOutcome> {
   const checkedAt = now.toISOString();
   const error = read.kind === 'failed' ? deps.redact(read.error) : null;
   const safeRead: ReadOutcome = read.kind === 'failed' ? { ...read, error: error ?? '' } : read;
@@ -107,7 +127,8 @@ async function commitApns(deps: CheckDeps, read: ReadOutcome, now: Date, readSta
   const certificate = read.kind === 'found' ? read.certificate : null;
   let epochOverride: string | null = null;
   for (let attempt = 1; ; attempt++) {
-    const loaded = await deps.store.loadState();
+    // A good read needs the state row alone; a failed one also carries the last good check forward.
+    const loaded = read.kind === 'failed' ? await deps.store.loadState() : await deps.store.loadAlertState();
     const prior = epochOverride === null ? loaded.state : { ...loaded.state, epoch: epochOverride };
     const decision = decideAlerts(prior, safeRead, { now, policy: deps.policy, tenant: deps.tenant, newEpoch: newEpoch() });
     const candidate: CheckRecord = {
@@ -119,11 +140,17 @@ async function commitApns(deps: CheckDeps, read: ReadOutcome, now: Date, readSta
       lastGoodCheckAt: read.kind === 'failed' ? (loaded.lastCheck?.lastGoodCheckAt ?? null) : checkedAt,
       alertIds: decision.alerts.map((a) => a.id),
     };
+    const mark = (etag: string | null, pending: string[] | null): StateRowMark => ({ subject: 'apns', etag, pending, lastPurgeAt: loaded.lastPurgeAt });
+    // Nothing to raise and nothing changed: the state row stays as it is (the check goes to history).
+    if (loaded.etag !== null && decision.alerts.length === 0 && sameState(decision.next, loaded.state)) {
+      return { alerts: [], silenced: NO_SILENCES, check: candidate, recorded: candidate, state: decision.next, row: mark(loaded.etag, loaded.pending) };
+    }
     // Decided as the alerts are recorded, once: what a silence held back stays held back.
-    const silenced = silenceNotes(decision.alerts, silences, now, criticalOpeners(decision.next.incidents, decision.alerts));
+    const silenced = await silenceNotesFor(decision.alerts, silences, now, decision.next.incidents);
     try {
-      await deps.store.commitCheck(loaded.etag, decision.next, candidate, read.kind === 'failed' ? loaded.lastGoodCheck : candidate, decision.alerts, silenced);
-      return { alerts: decision.alerts, silenced, check: candidate, recorded: candidate, state: decision.next };
+      const etag = await deps.store.commitCheck(loaded.etag, decision.next, decision.alerts, loaded.pending, silenced);
+      const pending = loaded.etag === null || loaded.pending === null ? null : [...loaded.pending, ...deliverableIds(decision.alerts, silenced)];
+      return { alerts: decision.alerts, silenced, check: candidate, recorded: candidate, state: decision.next, row: mark(etag, pending) };
     } catch (e) {
       if (e instanceof AlertIdCollision) {
         deps.log.warn(`check: ${e.message}`);
@@ -134,7 +161,7 @@ async function commitApns(deps: CheckDeps, read: ReadOutcome, now: Date, readSta
         const fresh = await deps.store.loadState();
         if (winnerCovers(fresh, readStartedAt, safeRead)) {
           deps.log.info('check: another run recorded a check of the same moment; reporting its result');
-          return { alerts: [], silenced: new Map(), check: null, recorded: fresh.lastCheck as CheckRecord, state: fresh.state };
+          return { alerts: [], silenced: NO_SILENCES, check: null, recorded: fresh.lastCheck as CheckRecord, state: fresh.state, row: { subject: 'apns', etag: fresh.etag, pending: fresh.pending, lastPurgeAt: fresh.lastPurgeAt } };
         }
         await backoff(attempt);
       }
@@ -145,10 +172,11 @@ async function commitApns(deps: CheckDeps, read: ReadOutcome, now: Date, readSta
 interface TokenOutcome {
   subject: TokenSubjectKind;
   alerts: AlertEvent[];
-  silenced: Map<string, SilenceNote>;
+  silenced: ReadonlyMap<string, SilenceNote>;
   state: TokenSubjectState;
   lastRead: StoredTokenRead;
   policy: TokenPolicy;
+  row: StateRowMark;
 }
 
 /** A Table transaction holds 100 operations: the state row and at most this many alerts. */
@@ -176,7 +204,7 @@ export function foldOverflow(alerts: AlertEvent[], max = MAX_ALERTS_PER_COMMIT):
 }
 
 /** A token subject's part of a check: its own row, ETag and retries, so it never holds the others up. */
-async function commitTokenSubject(deps: CheckDeps, runner: TokenSubjectRunner, read: TokenReadOutcome<TokenFacts>, now: Date, readStartedAt: string, silences: readonly Silence[]): Promise<TokenOutcome> {
+async function commitTokenSubject(deps: CheckDeps, runner: TokenSubjectRunner, read: TokenReadOutcome<TokenFacts>, now: Date, readStartedAt: string, silences: SilenceSource): Promise<TokenOutcome> {
   const safeRead: TokenReadOutcome<TokenFacts> = read.kind === 'failed' ? { ...read, error: deps.redact(read.error) } : read;
   const lastRead: StoredTokenRead = { checkedAt: now.toISOString(), outcome: safeRead, omitted: 0 };
   let epochOverride: string | null = null;
@@ -185,10 +213,11 @@ async function commitTokenSubject(deps: CheckDeps, runner: TokenSubjectRunner, r
     const prior = epochOverride === null ? loaded.state : { ...loaded.state, epoch: epochOverride };
     const decision = decideTokenSubject(runner.subject, prior, safeRead, { now, policy: runner.policy, tenant: deps.tenant, newEpoch: newEpoch() });
     const alerts = foldOverflow(decision.alerts);
-    const silenced = silenceNotes(alerts, silences, now, criticalOpeners(decision.next.incidents, decision.alerts));
+    const silenced = await silenceNotesFor(alerts, silences, now, decision.next.incidents, decision.alerts);
     try {
-      await deps.store.commitSubject(runner.subject, loaded.etag, decision.next, lastRead, alerts, silenced);
-      return { subject: runner.subject, alerts, silenced, state: decision.next, lastRead, policy: runner.policy };
+      const etag = await deps.store.commitSubject(runner.subject, loaded.etag, decision.next, lastRead, alerts, loaded.pending, silenced);
+      const pending = loaded.etag === null || loaded.pending === null ? null : [...loaded.pending, ...deliverableIds(alerts, silenced)];
+      return { subject: runner.subject, alerts, silenced, state: decision.next, lastRead, policy: runner.policy, row: { subject: runner.subject, etag, pending, lastPurgeAt: null } };
     } catch (e) {
       if (e instanceof AlertIdCollision) {
         deps.log.warn(`check ${runner.subject}: ${e.message}`);
@@ -199,10 +228,29 @@ async function commitTokenSubject(deps: CheckDeps, runner: TokenSubjectRunner, r
         const fresh = await deps.store.loadSubject(runner.subject);
         const winner = fresh.lastRead;
         if (winner !== null && winner.checkedAt >= readStartedAt && (safeRead.kind === 'failed' || winner.outcome.kind === 'found')) {
-          return { subject: runner.subject, alerts: [], silenced: new Map(), state: fresh.state, lastRead: winner, policy: runner.policy };
+          return { subject: runner.subject, alerts: [], silenced: NO_SILENCES, state: fresh.state, lastRead: winner, policy: runner.policy, row: { subject: runner.subject, etag: fresh.etag, pending: fresh.pending, lastPurgeAt: null } };
         }
         await backoff(attempt);
       }
+    }
+  }
+}
+
+/**
+ * After delivery, each state row learns which of its alerts are still undelivered, under the ETag it
+ * had before the outbox was read (see MonitorStore.setPending): the next check then skips the outbox
+ * when nothing is. A row that moved meanwhile keeps its set, and a later check settles it.
+ */
+async function rememberPending(deps: CheckDeps, rows: readonly StateRowMark[], deliveries: readonly AlertDelivery[]): Promise<void> {
+  for (const row of rows) {
+    if (row.etag === null) continue;
+    const still = deliveries.filter((d) => d.pending && (subjectOfAlertId(d.alert.id) ?? 'apns') === row.subject).map((d) => d.alert.id);
+    if (row.pending !== null && row.pending.length === still.length && still.every((id) => row.pending!.includes(id))) continue;
+    try {
+      await deps.store.setPending(row.subject, row.etag, still);
+    } catch (e) {
+      // Only a hint: the row stays as it was, and the next check reads the outbox again.
+      deps.log.warn(`check: could not note which alerts are pending: ${deps.redact(e instanceof Error ? e.message : String(e))}`);
     }
   }
 }
@@ -234,11 +282,13 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
   const watchApns = deps.watchApns ?? true;
   const runners = deps.tokenSubjects ?? [];
   const readAt = deps.now();
-  const [apnsRead, tokenReads, silences] = await Promise.all([
+  const [apnsRead, tokenReads] = await Promise.all([
     watchApns ? deps.readCertificate(deadline) : Promise.resolve(null),
     Promise.all(runners.map((r) => r.read(deadline, readAt))),
-    silencesForCheck(deps.silences, readAt, deps.log, deps.redact),
   ]);
+  // Read only when a check raises something: a steady-state check makes no request for them.
+  let silenceRead: Promise<readonly Silence[]> | null = null;
+  const silences: SilenceSource = () => (silenceRead ??= silencesForCheck(deps.silences, readAt, deps.log, deps.redact));
   const now = deps.now();
 
   const apns = apnsRead === null ? null : await commitApns(deps, apnsRead, now, readStartedAt, silences);
@@ -270,22 +320,33 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
   }
 
   if (deps.notifiers.length === 0) deps.log.warn('no alert channel is configured: alerts stay queued until one is (set TEAMS_WEBHOOK_URL, EMAIL_FROM/EMAIL_TO, WEBHOOK_URL or NOTIFY_URL)');
+  const rows = [...(apns === null ? [] : [apns.row]), ...tokens.map((t) => t.row)];
+  // The state rows say which of their alerts may be undelivered: when none is, the outbox is not read.
+  const mayBePending = alerts.length > 0 || unrecorded.length > 0 || rows.length === 0 || rows.some((r) => r.pending === null || r.pending.length > 0);
   const channelHealth = recorderFor(deps.store, deps.store.outbox, deps.notifiers, { tenant: deps.tenant, now: deps.now, redact: deps.redact, log: deps.log });
-  const deliveries = await deliverPending(deps.store.outbox, deps.notifiers, deps.now, deps.redact, {
-    ...deps.delivery,
-    onAttempt: channelHealth.onAttempt,
-    // In the check's clock (which tests move), the moment its budget runs out.
-    stopAt: deadline === undefined ? null : deps.now().getTime() + deadline.remainingMs(),
-    onFailedForGood: (alert, channel, detail) => deps.store.recordDeliveryFailure({ at: deps.now().toISOString(), alertId: alert.id, kind: alert.kind, channel, detail }),
-    onRecovered: (alert, channel) => deps.store.clearDeliveryFailure(alert.id, channel),
-  });
-  // Issue 15: each channel's health, and channel_failing / channel_recovered when one is due.
+  const deliveries = !mayBePending
+    ? []
+    : await deliverPending(deps.store.outbox, deps.notifiers, deps.now, deps.redact, {
+        ...deps.delivery,
+        onAttempt: channelHealth.onAttempt,
+        // In the check's clock (which tests move), the moment its budget runs out.
+        stopAt: deadline === undefined ? null : deps.now().getTime() + deadline.remainingMs(),
+        onFailedForGood: (alert, channel, detail) => deps.store.recordDeliveryFailure({ at: deps.now().toISOString(), alertId: alert.id, kind: alert.kind, channel, detail }),
+        onRecovered: (alert, channel) => deps.store.clearDeliveryFailure(alert.id, channel),
+      });
+  // Issue 15: each channel's health, and channel_failing / channel_recovered when one is due. A channel
+  // alert left undelivered is named on the push certificate's row (its id names no subject), so the
+  // next check looks for it.
   deliveries.push(...(await channelHealth.settle()));
+  if (mayBePending && deps.notifiers.length > 0) await rememberPending(deps, rows, deliveries);
   for (const d of deliveries) {
     for (const c of d.channels) {
       if (c.outcome === 'retry-later' || c.outcome === 'failed-for-good') deps.log.warn(`alert ${d.alert.id} → ${c.channel}: ${c.outcome}: ${c.detail ?? ''}`);
     }
   }
+
+  // Last, so it never holds up an alert; a failure is logged and the next day's check tries again.
+  await purgeIfDue(deps, apns?.row ?? null, deadline);
 
   const subjects = [
     ...(apns === null ? [] : [apnsEntry(apns.recorded)]),

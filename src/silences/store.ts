@@ -4,7 +4,8 @@ import { SUBJECT_KINDS } from '../domain/alertEvent';
 import type { Logger } from '../log';
 import type { Redactor } from '../redact';
 import type { Silence } from '../status/operatorModel';
-import { ensureTable, statusCodeOf } from '../storage/tableClients';
+import { isTableNotFound, statusCodeOf, withTable } from '../storage/tableClients';
+import { noteLocalWrite } from '../storage/localWrites';
 import type { NewSilence } from './input';
 
 /**
@@ -52,6 +53,14 @@ function parseRow(body: unknown): Silence | null {
   }
 }
 
+/** Of these silences, those in force at `now`, the one ending first first. */
+export function inForceAt(silences: ReadonlyArray<Silence | null>, now: Date): Silence[] {
+  return silences
+    .filter((s): s is Silence => s !== null && Date.parse(s.until) > now.getTime())
+    .sort((a, b) => a.until.localeCompare(b.until) || a.id.localeCompare(b.id))
+    .slice(0, MAX_SILENCES_IN_FORCE);
+}
+
 export class SilenceStore {
   constructor(private readonly client: TableClient) {}
 
@@ -61,25 +70,32 @@ export class SilenceStore {
 
   /** Rows of the partition, at most MAX_ROWS_READ, with `until` after (or at or before) `now`. */
   private async rows(now: Date, ended: boolean): Promise<Array<{ rowKey: string; silence: Silence | null }>> {
-    await ensureTable(this.client);
     const at = now.toISOString();
     const filter = ended ? odata`PartitionKey eq ${PARTITION} and until le ${at}` : odata`PartitionKey eq ${PARTITION} and until gt ${at}`;
     const out: Array<{ rowKey: string; silence: Silence | null }> = [];
-    for await (const e of this.client.listEntities<SilenceEntity>({ queryOptions: { filter } })) {
-      out.push({ rowKey: e.rowKey ?? '', silence: parseRow(e.body) });
-      if (out.length >= MAX_ROWS_READ) break;
+    try {
+      for await (const e of this.client.listEntities<SilenceEntity>({ queryOptions: { filter } })) {
+        out.push({ rowKey: e.rowKey ?? '', silence: parseRow(e.body) });
+        if (out.length >= MAX_ROWS_READ) break;
+      }
+    } catch (error) {
+      // No table yet: no silence was ever added (the first add creates it).
+      if (!isTableNotFound(error)) throw error;
     }
     return out;
   }
 
   /** The silences in force at `now`, the one ending first first. Reads only. */
   async inForce(now: Date): Promise<Silence[]> {
-    const rows = await this.rows(now, false);
-    return rows
-      .map((r) => r.silence)
-      .filter((s): s is Silence => s !== null && Date.parse(s.until) > now.getTime())
-      .sort((a, b) => a.until.localeCompare(b.until) || a.id.localeCompare(b.id))
-      .slice(0, MAX_SILENCES_IN_FORCE);
+    return inForceAt((await this.rows(now, false)).map((r) => r.silence), now);
+  }
+
+  /**
+   * Every stored silence, ended ones not yet pruned included, for a cache that filters them at each
+   * view's own time (inForceAt).
+   */
+  async stored(): Promise<Silence[]> {
+    return (await this.rows(new Date(0), false)).map((r) => r.silence).filter((s): s is Silence => s !== null);
   }
 
   /** Deletes the rows of silences that have ended; returns how many. Another run deleting the same is fine. */
@@ -88,6 +104,7 @@ export class SilenceStore {
     for (const row of await this.rows(now, true)) {
       try {
         await this.client.deleteEntity(PARTITION, row.rowKey);
+        noteLocalWrite();
         deleted += 1;
       } catch (error) {
         if (statusCodeOf(error) !== 404) throw error;
@@ -103,7 +120,8 @@ export class SilenceStore {
     for (let attempt = 1; ; attempt++) {
       const silence: Silence = { id: randomUUID(), ...request, createdAt: now.toISOString() };
       try {
-        await this.client.createEntity({ partitionKey: PARTITION, rowKey: silence.id, until: silence.until, body: JSON.stringify(silence) });
+        await withTable(this.client, () => this.client.createEntity({ partitionKey: PARTITION, rowKey: silence.id, until: silence.until, body: JSON.stringify(silence) }));
+        noteLocalWrite();
         return silence;
       } catch (error) {
         // A UUID that exists already is vanishingly rare; a second one is certainly new.
@@ -115,7 +133,6 @@ export class SilenceStore {
   /** Removes a silence (in force or ended but not yet pruned); null when there is none with that id. */
   async remove(id: string): Promise<Silence | null> {
     if (!SilenceStore.isId(id)) return null;
-    await ensureTable(this.client);
     let silence: Silence | null;
     try {
       const entity = await this.client.getEntity<SilenceEntity>(PARTITION, id.toLowerCase());
@@ -126,6 +143,7 @@ export class SilenceStore {
     }
     try {
       await this.client.deleteEntity(PARTITION, id.toLowerCase());
+      noteLocalWrite();
     } catch (error) {
       // Removed by someone else meanwhile: it is gone either way, and this call found it.
       if (statusCodeOf(error) !== 404) throw error;

@@ -1,7 +1,8 @@
 import type { Runtime } from '../app/runtime';
 import { newChannelHealth, publicHealth } from '../notify/channelHealth';
-import type { LoadedState } from '../storage/monitorStore';
-import type { ChannelHealth } from './operatorModel';
+import { localWriteCount, type LoadedState } from '../storage/monitorStore';
+import type { ChannelHealth, Silence } from './operatorModel';
+import { inForceAt } from '../silences/store';
 import { buildStatusDocument, staleAfterMs, type StatusDocument, type TokenSnapshot } from './statusDocument';
 
 export interface ReadModel {
@@ -24,19 +25,74 @@ export async function loadChannelHealth(rt: Pick<Runtime, 'store' | 'channels' |
 }
 
 /**
- * What every view shows (status, the CLI's status, dashboard, badge, metrics), from storage alone:
- * the push certificate's state and each watched token subject's, read side by side, with the time
- * left recomputed at `at`. No Graph call.
+ * How long a process reuses what it read from storage for its views. Status, badge and metrics under
+ * load then read Azurite (or Table Storage) once per this long instead of once per request; this
+ * process's own writes (a check, an ack) make it read again at once.
  */
-export async function loadReadModel(rt: Runtime, at: Date): Promise<ReadModel> {
+export const READ_MODEL_TTL_MS = 5_000;
+
+interface Stored {
+  loaded: LoadedState;
+  tokens: TokenSnapshot[];
+  /** Every stored silence; each view keeps those in force at its own time. */
+  silences: Silence[];
+  channels: ChannelHealth[];
+}
+
+interface Cached {
+  stored: Stored;
+  readAt: number;
+  writes: number;
+}
+
+const cache = new WeakMap<Runtime, Cached>();
+/** A read in flight, shared by the requests that arrive while it is under way (and no write came since it began). */
+const inFlight = new WeakMap<Runtime, { writes: number; read: Promise<Cached> }>();
+
+async function readStored(rt: Runtime): Promise<Stored> {
   const [loaded, tokens, silences, channels] = await Promise.all([
     rt.store.loadState(),
     Promise.all(rt.tokenSubjects.map(async (r): Promise<TokenSnapshot> => ({ subject: r.subject, policy: r.policy, loaded: await rt.store.loadSubject(r.subject) }))),
-    rt.silences.inForce(at),
+    rt.silences.stored(),
     loadChannelHealth(rt),
   ]);
+  return { loaded, tokens, silences, channels };
+}
+
+async function stored(rt: Runtime, fresh: boolean): Promise<Stored> {
+  const writes = localWriteCount();
+  const hit = cache.get(rt);
+  // Real time, not the views' clock (which tests move): this is about how often storage is read.
+  if (!fresh && hit !== undefined && hit.writes === writes && Date.now() - hit.readAt < READ_MODEL_TTL_MS) return hit.stored;
+  const shared = inFlight.get(rt);
+  let read: Promise<Cached>;
+  if (!fresh && shared !== undefined && shared.writes === writes) {
+    read = shared.read;
+  } else {
+    read = readStored(rt).then((s) => ({ stored: s, readAt: Date.now(), writes }));
+    const entry = { writes, read };
+    inFlight.set(rt, entry);
+    const done = () => void (inFlight.get(rt) === entry && inFlight.delete(rt));
+    read.then(done, done);
+  }
+  const got = await read;
+  // Nothing recorded yet is not kept: the first check, perhaps another process's, must show at once.
+  if (got.stored.loaded.lastCheck !== null && localWriteCount() === got.writes) cache.set(rt, got);
+  else cache.delete(rt);
+  return got.stored;
+}
+
+/**
+ * What every view shows (status, the CLI's status, dashboard, badge, metrics), from storage alone:
+ * the push certificate's state and each watched token subject's, read side by side, with the time
+ * left recomputed at `at`. No Graph call. What storage holds is reused for READ_MODEL_TTL_MS within
+ * a process unless `fresh` (status?refresh=true) or this process wrote since.
+ */
+export async function loadReadModel(rt: Runtime, at: Date, options: { fresh?: boolean } = {}): Promise<ReadModel> {
+  const { loaded, tokens, silences: read, channels } = await stored(rt, options.fresh ?? false);
   const staleAfter = staleAfterMs(rt.config.checkSchedule, at);
   const doc = buildStatusDocument(loaded, at, rt.config.policy, staleAfter, rt.config.tenantName, tokens);
   // The silences in force at `at` (an ended one is never listed, whether or not its row is pruned yet).
+  const silences = inForceAt(read, at);
   return { loaded, tokens, staleAfterMs: staleAfter, doc: doc === null ? null : { ...doc, silences, channels } };
 }

@@ -46,17 +46,30 @@ export interface TokenSnapshot {
 
 const DAY_MS = 86_400_000;
 
+/** staleAfterMs is computed once per schedule per hour: the gap it finds moves with the calendar, not the request. */
+const STALE_WINDOW_MS = 3_600_000;
+const staleMemo = new Map<string, number>();
+
 /**
  * A check is stale when the last good one is older than twice the longest gap of CHECK_SCHEDULE
- * (two missed runs), or 24 hours when the schedule gives no interval.
+ * (two missed runs), or 24 hours when the schedule gives no interval. Every status request asks,
+ * and the answer costs a hundred-odd nextOccurrence calls: it is remembered per schedule and hour.
  */
 export function staleAfterMs(checkSchedule: string, now: Date): number {
+  const key = `${Math.floor(now.getTime() / STALE_WINDOW_MS)}|${checkSchedule}`;
+  const known = staleMemo.get(key);
+  if (known !== undefined) return known;
+  let value: number;
   try {
     const gap = longestInterval(parseScheduleOnce(checkSchedule), now);
-    return gap === null ? DAY_MS : 2 * gap;
+    value = gap === null ? DAY_MS : 2 * gap;
   } catch {
-    return DAY_MS;
+    value = DAY_MS;
   }
+  // A handful of schedules at most; a long-lived process moves to a new hour, so old keys go.
+  if (staleMemo.size >= 32) staleMemo.clear();
+  staleMemo.set(key, value);
+  return value;
 }
 
 export function buildStatusDocument(loaded: LoadedState, now: Date, policy: AlertPolicy, staleAfter: number, tenant: string | null, tokens: readonly TokenSnapshot[] = []): StatusDocument | null {

@@ -1,6 +1,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { newChannelHealth, type StoredChannelHealth } from '../notify/channelHealth';
-import { ensureTable, statusCodeOf } from './tableClients';
+import { isTableNotFound, statusCodeOf, withTable } from './tableClients';
+import { noteLocalWrite } from './localWrites';
 
 /**
  * One small row per notification channel, in a partition of its own in the state table: the check,
@@ -35,16 +36,19 @@ export class ChannelHealthStore {
 
   /** Every channel that has a record, by name. */
   async list(): Promise<Map<string, LoadedChannelHealth>> {
-    await ensureTable(this.client);
     const out = new Map<string, LoadedChannelHealth>();
-    for await (const e of this.client.listEntities<HealthEntity>({ queryOptions: { filter: odata`PartitionKey eq ${PARTITION}` } })) {
-      if (e.rowKey !== undefined) out.set(e.rowKey, { health: parse(e.rowKey, e.health), etag: e.etag });
+    try {
+      for await (const e of this.client.listEntities<HealthEntity>({ queryOptions: { filter: odata`PartitionKey eq ${PARTITION}` } })) {
+        if (e.rowKey !== undefined) out.set(e.rowKey, { health: parse(e.rowKey, e.health), etag: e.etag });
+      }
+    } catch (error) {
+      // No table yet: no channel has a record (the first save creates it).
+      if (!isTableNotFound(error)) throw error;
     }
     return out;
   }
 
   async get(channel: string): Promise<LoadedChannelHealth> {
-    await ensureTable(this.client);
     try {
       const e = await this.client.getEntity<HealthEntity>(PARTITION, channel);
       return { health: parse(channel, e.health), etag: e.etag };
@@ -56,10 +60,10 @@ export class ChannelHealthStore {
 
   /** Writes under the ETag read (creates when there was none); null when another writer was first. */
   async save(health: StoredChannelHealth, etag: string | null): Promise<string | null> {
-    await ensureTable(this.client);
     const entity = { partitionKey: PARTITION, rowKey: health.channel, health: JSON.stringify(health) };
     try {
-      const result = etag === null ? await this.client.createEntity(entity) : await this.client.updateEntity(entity, 'Replace', { etag });
+      const result = await withTable(this.client, () => (etag === null ? this.client.createEntity(entity) : this.client.updateEntity(entity, 'Replace', { etag })));
+      noteLocalWrite();
       return result.etag ?? '';
     } catch (error) {
       const status = statusCodeOf(error);

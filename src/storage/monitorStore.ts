@@ -1,7 +1,12 @@
 import { odata, TableTransaction, type TableClient } from '@azure/data-tables';
-import type { AlertEvent } from '../domain/alertEvent';
+import type { AlertEvent, SubjectKind } from '../domain/alertEvent';
 import { INITIAL_STATE, type AlertState } from '../domain/decide';
-import { ensureTable, statusCodeOf } from './tableClients';
+import { canonicalJson } from '../domain/canonicalJson';
+import { isTableNotFound, statusCodeOf, withTable } from './tableClients';
+import { noteLocalWrite } from './localWrites';
+import { purgeRows } from './purge';
+
+export { localWriteCount } from './localWrites';
 import { CHUNK_CHARS, fromChunks, toChunks } from './chunkedJson';
 import { Outbox } from './outbox';
 import { ChannelHealthStore } from './channelHealthStore';
@@ -12,6 +17,22 @@ const PARTITION = 'apns';
 const STATE_ROW = 'state';
 const ALERT_ROW_PREFIX = 'alert-';
 const MAX_TIME_MS = 8_640_000_000_000_000;
+/**
+ * The last check and the last good check, in history's partition, written in the same transaction as
+ * the check's history row. Its key sorts after every inverted-time key (digits), so history listings
+ * and purges, which read the digits' key range, never see it.
+ */
+const LAST_CHECK_ROW = 'last-check';
+/** The first key after every inverted-time key ('9' + 1). */
+const HISTORY_KEYS_END = ':';
+/** A Table transaction holds at most 100 operations. */
+const MAX_BATCH = 100;
+/**
+ * Alert ids a state row remembers as possibly undelivered. Past this many the row says "unknown" and
+ * the check queries the outbox, as it did before the set existed.
+ */
+const MAX_PENDING_IDS = 200;
+
 
 /** Another run changed the state between this run's read and write. */
 export class ConcurrencyConflict extends Error {
@@ -40,7 +61,20 @@ export interface LoadedState {
   lastGoodCheck: CheckRecord | null;
   /** Alerts a channel refused for good and has not taken since, newest first. */
   deliveryFailures: DeliveryFailureRecord[];
+  /**
+   * Ids of this row's alerts that may still be undelivered, written with the alerts themselves; the
+   * check queries the outbox only when some are. Null: unknown (a row written before the set existed).
+   */
+  pending: string[] | null;
+  /** When the check last finished deleting history older than HISTORY_RETENTION_DAYS. */
+  lastPurgeAt: string | null;
   etag: string | null;
+}
+
+/** The last check and last good check, as status shows them. */
+export interface LastChecks {
+  lastCheck: CheckRecord | null;
+  lastGoodCheck: CheckRecord | null;
 }
 
 /** What the last read of a token subject found, for status, pages and metrics without a Graph call. */
@@ -54,7 +88,29 @@ export interface StoredTokenRead {
 export interface LoadedSubject {
   state: TokenSubjectState;
   lastRead: StoredTokenRead | null;
+  /** As LoadedState.pending, for this subject's alerts. */
+  pending: string[] | null;
   etag: string | null;
+}
+
+function parsePending(raw: unknown): string[] | null {
+  if (typeof raw !== 'string' || raw === '') return null;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return Array.isArray(parsed) && parsed.every((x) => typeof x === 'string') ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The pending column: '' (unknown) when the set is not known or too long to keep on the row. */
+function pendingColumn(ids: readonly string[] | null): string {
+  return ids === null || ids.length > MAX_PENDING_IDS ? '' : JSON.stringify([...new Set(ids)]);
+}
+
+/** Whether two alert states say the same thing, whatever order their keys were written in. */
+export function sameState(a: unknown, b: unknown): boolean {
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 type SubjectEntity = Record<string, unknown>;
@@ -82,9 +138,17 @@ export const MAX_DELIVERY_FAILURES = 20;
 
 interface StateEntity {
   state: string;
-  lastCheck: string;
-  lastGoodCheck: string;
+  /** Written by versions before issue 14; read while no last-check row exists. */
+  lastCheck?: string;
+  lastGoodCheck?: string;
   deliveryFailures?: string;
+  pendingAlerts?: string;
+  lastPurgeAt?: string;
+}
+
+interface LastCheckEntity {
+  lastCheck?: string;
+  lastGoodCheck?: string;
 }
 
 interface HistoryEntity {
@@ -143,8 +207,11 @@ export class MonitorStore {
     this.channelHealth = new ChannelHealthStore(state);
   }
 
-  async loadState(): Promise<LoadedState> {
-    await ensureTable(this.state);
+  /**
+   * The alert state row alone: what a check needs to decide (one point read). Its last check comes
+   * from the row only for data written before issue 14; use loadState for what views show.
+   */
+  async loadAlertState(): Promise<LoadedState> {
     try {
       const entity = await this.state.getEntity<StateEntity>(PARTITION, STATE_ROW);
       return {
@@ -152,47 +219,97 @@ export class MonitorStore {
         lastCheck: parseJson<CheckRecord | null>(entity.lastCheck, null),
         lastGoodCheck: parseJson<CheckRecord | null>(entity.lastGoodCheck, null),
         deliveryFailures: parseJson<DeliveryFailureRecord[]>(entity.deliveryFailures, []),
+        pending: parsePending(entity.pendingAlerts),
+        lastPurgeAt: typeof entity.lastPurgeAt === 'string' && entity.lastPurgeAt !== '' ? entity.lastPurgeAt : null,
         etag: entity.etag,
       };
     } catch (error) {
-      if (statusCodeOf(error) === 404) return { state: INITIAL_STATE, lastCheck: null, lastGoodCheck: null, deliveryFailures: [], etag: null };
+      // A missing table is a new deployment: nothing is recorded yet, and a read need not create it.
+      if (statusCodeOf(error) === 404) return { state: INITIAL_STATE, lastCheck: null, lastGoodCheck: null, deliveryFailures: [], pending: null, lastPurgeAt: null, etag: null };
       throw error;
     }
   }
 
-  /** Writes the state, the last check and the new alerts atomically; throws ConcurrencyConflict if beaten. */
-  async commitCheck(expectedEtag: string | null, state: AlertState, lastCheck: CheckRecord, lastGoodCheck: CheckRecord | null, alerts: AlertEvent[], silences: SilenceNotes = NO_NOTES): Promise<void> {
-    await this.commitRow(STATE_ROW, expectedEtag, { state: JSON.stringify(state), lastCheck: JSON.stringify(lastCheck), lastGoodCheck: lastGoodCheck === null ? '' : JSON.stringify(lastGoodCheck) }, alerts, silences);
+  /** The last-check row written with history; null before the first check of this version. */
+  async loadLastCheck(): Promise<LastChecks | null> {
+    try {
+      const entity = await this.history.getEntity<LastCheckEntity>(PARTITION, LAST_CHECK_ROW);
+      return { lastCheck: parseJson<CheckRecord | null>(entity.lastCheck, null), lastGoodCheck: parseJson<CheckRecord | null>(entity.lastGoodCheck, null) };
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return null;
+      throw error;
+    }
+  }
+
+  /** The alert state with the last check and last good check: two point reads side by side. */
+  async loadState(): Promise<LoadedState> {
+    const [loaded, last] = await Promise.all([this.loadAlertState(), this.loadLastCheck()]);
+    if (last === null) return loaded;
+    // Data written before issue 14 kept both on the state row: they stand in until this version writes its own.
+    return { ...loaded, lastCheck: last.lastCheck ?? loaded.lastCheck, lastGoodCheck: last.lastGoodCheck ?? loaded.lastGoodCheck };
+  }
+
+  /**
+   * Writes the state and the new alerts atomically under the state's ETag and returns its new ETag;
+   * throws ConcurrencyConflict if beaten. `pending` is the row's set of possibly undelivered alerts
+   * before this commit (null: unknown); the new alerts join it in the same transaction.
+   */
+  async commitCheck(expectedEtag: string | null, state: AlertState, alerts: AlertEvent[], pending: readonly string[] | null, silences: SilenceNotes = NO_NOTES): Promise<string | null> {
+    return this.commitRow(STATE_ROW, expectedEtag, { state: JSON.stringify(state), ...pendingColumns(pending, deliverable(alerts, silences), expectedEtag) }, alerts, silences);
   }
 
   /** The state of a token subject (all VPP, or all ADE tokens) and what its last read found. */
   async loadSubject(subject: TokenSubjectKind): Promise<LoadedSubject> {
-    await ensureTable(this.state);
     try {
       const entity = await this.state.getEntity<SubjectEntity>(PARTITION, subjectRow(subject));
       return {
         state: { ...INITIAL_TOKEN_SUBJECT_STATE, ...parseJson<Partial<TokenSubjectState>>(fromChunks(entity, 'state'), {}) },
         lastRead: parseJson<StoredTokenRead | null>(fromChunks(entity, 'lastRead'), null),
+        pending: parsePending(entity['pendingAlerts']),
         etag: entity.etag,
       };
     } catch (error) {
-      if (statusCodeOf(error) === 404) return { state: INITIAL_TOKEN_SUBJECT_STATE, lastRead: null, etag: null };
+      if (statusCodeOf(error) === 404) return { state: INITIAL_TOKEN_SUBJECT_STATE, lastRead: null, pending: null, etag: null };
       throw error;
     }
   }
 
   /** A token subject's state, its last read and its new alerts, atomically, as for the push certificate. */
-  async commitSubject(subject: TokenSubjectKind, expectedEtag: string | null, state: TokenSubjectState, lastRead: StoredTokenRead, alerts: AlertEvent[], silences: SilenceNotes = NO_NOTES): Promise<void> {
+  async commitSubject(subject: TokenSubjectKind, expectedEtag: string | null, state: TokenSubjectState, lastRead: StoredTokenRead, alerts: AlertEvent[], pending: readonly string[] | null = null, silences: SilenceNotes = NO_NOTES): Promise<string | null> {
     // A tenant with many tokens outgrows one property: the state and the read are spread over several.
-    await this.commitRow(subjectRow(subject), expectedEtag, { ...toChunks('state', JSON.stringify(state)), ...toChunks('lastRead', JSON.stringify(boundRead(lastRead))) }, alerts, silences);
+    return this.commitRow(subjectRow(subject), expectedEtag, { ...toChunks('state', JSON.stringify(state)), ...toChunks('lastRead', JSON.stringify(boundRead(lastRead))), ...pendingColumns(pending, deliverable(alerts, silences), expectedEtag) }, alerts, silences);
+  }
+
+  /**
+   * Replaces a row's set of possibly undelivered alerts with what delivery left pending, under the ETag
+   * the row had before the outbox was read: if any run committed since, its alerts may be missing from
+   * that read, so nothing is written (false) and a later check does it.
+   */
+  async setPending(subject: SubjectKind, etag: string, ids: readonly string[]): Promise<string | null> {
+    try {
+      const result = await this.state.updateEntity({ partitionKey: PARTITION, rowKey: subject === 'apns' ? STATE_ROW : `${STATE_ROW}-${subject}`, pendingAlerts: pendingColumn(ids) }, 'Merge', { etag });
+      noteLocalWrite();
+      return result.etag ?? null;
+    } catch (error) {
+      if (statusCodeOf(error) === 412 || statusCodeOf(error) === 404) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Remembers a finished purge on the state row. Only the purge writes this column and Merge leaves
+   * the others alone, so no ETag is needed; without a row yet, it is created.
+   */
+  async markPurged(at: string): Promise<void> {
+    await withTable(this.state, () => this.state.upsertEntity({ partitionKey: PARTITION, rowKey: STATE_ROW, lastPurgeAt: at }, 'Merge'));
+    noteLocalWrite();
   }
 
   /**
    * One state row and the alerts it raised in one transaction guarded by the row's ETag. Each
    * credential has its own row, so one subject's check never conflicts with another's.
    */
-  private async commitRow(rowKey: string, expectedEtag: string | null, columns: Record<string, string | number>, alerts: AlertEvent[], silences: SilenceNotes): Promise<void> {
-    await ensureTable(this.state);
+  private async commitRow(rowKey: string, expectedEtag: string | null, columns: Record<string, string | number>, alerts: AlertEvent[], silences: SilenceNotes = NO_NOTES): Promise<string | null> {
     const tx = new TableTransaction();
     const entity = { partitionKey: PARTITION, rowKey, ...columns };
     if (expectedEtag === null) tx.createEntity(entity);
@@ -200,8 +317,11 @@ export class MonitorStore {
     else tx.updateEntity(entity, 'Merge', { etag: expectedEtag });
     for (const [position, alert] of alerts.entries()) tx.createEntity(this.outbox.row(alert, position, silences.get(alert.id) ?? null));
     try {
-      await this.state.submitTransaction(tx.actions);
+      const response = await withTable(this.state, () => this.state.submitTransaction(tx.actions));
+      noteLocalWrite();
+      return response.subResponses[0]?.etag ?? null;
     } catch (error) {
+      if (isTableNotFound(error)) throw error;
       const status = statusCodeOf(error);
       // 412: the state's ETag moved; 404: the state row went away under us. Both: read again.
       if (status === 412 || (status === 404 && expectedEtag !== null)) throw new ConcurrencyConflict();
@@ -231,12 +351,13 @@ export class MonitorStore {
    */
   async updateState<T>(change: (state: AlertState) => { next: AlertState; result: T } | null): Promise<T | null> {
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.loadState();
+      const loaded = await this.loadAlertState();
       if (loaded.etag === null) return null;
       const outcome = change(loaded.state);
       if (outcome === null) return null;
       try {
         await this.state.updateEntity({ partitionKey: PARTITION, rowKey: STATE_ROW, state: JSON.stringify(outcome.next) }, 'Merge', { etag: loaded.etag });
+        noteLocalWrite();
         return outcome.result;
       } catch (error) {
         if (statusCodeOf(error) !== 412 || attempt >= 20) throw error;
@@ -254,6 +375,7 @@ export class MonitorStore {
       if (outcome === null) return null;
       try {
         await this.state.updateEntity({ partitionKey: PARTITION, rowKey: subjectRow(subject), ...toChunks('state', JSON.stringify(outcome.next)) }, 'Merge', { etag: loaded.etag });
+        noteLocalWrite();
         return outcome.result;
       } catch (error) {
         if (statusCodeOf(error) !== 412 || attempt >= 20) throw error;
@@ -262,39 +384,52 @@ export class MonitorStore {
     }
   }
 
-  /** The check (when the push certificate was checked) and every alert the run raised, in one batch. */
+  /**
+   * The check (when the push certificate was checked) and every alert the run raised, with the
+   * last-check row that status reads, in one transaction (more only past 100 rows). A check that
+   * could not read Graph leaves the last good check as it was.
+   */
   async appendHistory(check: CheckRecord | null, alerts: AlertEvent[], at: string, runId: string, silences: SilenceNotes = NO_NOTES): Promise<void> {
     if (check === null && alerts.length === 0) return;
-    await ensureTable(this.history);
     const key = invertedTimeKey(check?.checkedAt ?? at);
-    const rows: Array<HistoryEntity & { partitionKey: string; rowKey: string }> = [
-      ...(check === null ? [] : [{ partitionKey: PARTITION, rowKey: `${key}-c-${runId}`, type: 'check', at: check.checkedAt, body: JSON.stringify(check) }]),
+    type Row = { partitionKey: string; rowKey: string } & Record<string, string>;
+    const rows: Row[] = [
+      ...(check === null
+        ? []
+        : [
+            { partitionKey: PARTITION, rowKey: `${key}-c-${runId}`, type: 'check', at: check.checkedAt, body: JSON.stringify(check) },
+            { partitionKey: PARTITION, rowKey: LAST_CHECK_ROW, lastCheck: JSON.stringify(check), ...(check.lastGoodCheckAt === check.checkedAt ? { lastGoodCheck: JSON.stringify(check) } : {}) },
+          ]),
       ...alerts.map((a) => {
         const silence = silences.get(a.id);
         return { partitionKey: PARTITION, rowKey: `${key}-a-${a.id}`, type: 'alert', at: a.occurredAt, body: JSON.stringify(a), ...(silence === undefined ? {} : { silence: JSON.stringify(silence) }) };
       }),
     ];
-    const tx = new TableTransaction();
-    for (const row of rows) tx.upsertEntity(row, 'Replace');
-    await this.history.submitTransaction(tx.actions);
+    for (let start = 0; start < rows.length; start += MAX_BATCH) {
+      const tx = new TableTransaction();
+      // Merge for the last-check row: a failed check must not erase the last good one.
+      for (const row of rows.slice(start, start + MAX_BATCH)) tx.upsertEntity(row, row.rowKey === LAST_CHECK_ROW ? 'Merge' : 'Replace');
+      await withTable(this.history, () => this.history.submitTransaction(tx.actions));
+      noteLocalWrite();
+    }
   }
 
   async appendAck(ack: AckRecord, runId: string): Promise<void> {
-    await ensureTable(this.history);
-    await this.history.upsertEntity({ partitionKey: PARTITION, rowKey: `${invertedTimeKey(ack.at)}-k-${runId}`, type: 'ack', at: ack.at, body: JSON.stringify(ack) }, 'Replace');
+    await withTable(this.history, () => this.history.upsertEntity({ partitionKey: PARTITION, rowKey: `${invertedTimeKey(ack.at)}-k-${runId}`, type: 'ack', at: ack.at, body: JSON.stringify(ack) }, 'Replace'));
+    noteLocalWrite();
   }
 
   /** A renewal uploaded with `apns-monitor renew upload`, once Graph showed the new certificate. */
   async appendRenewal(renewal: RenewalRecord, runId: string): Promise<void> {
-    await ensureTable(this.history);
-    await this.history.upsertEntity({ partitionKey: PARTITION, rowKey: `${invertedTimeKey(renewal.at)}-r-${runId}`, type: 'renewal', at: renewal.at, body: JSON.stringify(renewal) }, 'Replace');
+    await withTable(this.history, () => this.history.upsertEntity({ partitionKey: PARTITION, rowKey: `${invertedTimeKey(renewal.at)}-r-${runId}`, type: 'renewal', at: renewal.at, body: JSON.stringify(renewal) }, 'Replace'));
+    noteLocalWrite();
   }
 
   /** A channel refused an alert for good: into history, and onto the state where status shows it. */
   async recordDeliveryFailure(failure: DeliveryFailureRecord): Promise<void> {
-    await ensureTable(this.history);
     const row = `${invertedTimeKey(failure.at)}-d-${failure.alertId}-${failure.channel}`;
-    await this.history.upsertEntity({ partitionKey: PARTITION, rowKey: row, type: 'delivery_failed', at: failure.at, body: JSON.stringify(failure) }, 'Replace');
+    await withTable(this.history, () => this.history.upsertEntity({ partitionKey: PARTITION, rowKey: row, type: 'delivery_failed', at: failure.at, body: JSON.stringify(failure) }, 'Replace'));
+    noteLocalWrite();
     await this.updateDeliveryFailures((list) => [failure, ...list.filter((f) => f.alertId !== failure.alertId || f.channel !== failure.channel)].slice(0, MAX_DELIVERY_FAILURES));
   }
 
@@ -305,12 +440,13 @@ export class MonitorStore {
 
   private async updateDeliveryFailures(change: (list: DeliveryFailureRecord[]) => DeliveryFailureRecord[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.loadState();
+      const loaded = await this.loadAlertState();
       if (loaded.etag === null) return;
       const next = change(loaded.deliveryFailures);
       if (JSON.stringify(next) === JSON.stringify(loaded.deliveryFailures)) return;
       try {
         await this.state.updateEntity({ partitionKey: PARTITION, rowKey: STATE_ROW, deliveryFailures: JSON.stringify(next) }, 'Merge', { etag: loaded.etag });
+        noteLocalWrite();
         return;
       } catch (error) {
         if (statusCodeOf(error) !== 412 || attempt >= 20) throw error;
@@ -319,18 +455,48 @@ export class MonitorStore {
     }
   }
 
+  /**
+   * The newest `limit` history entries, newest first: one key-range query that stops after `limit`
+   * rows, however long history is.
+   */
   async listHistory(limit: number): Promise<HistoryEntry[]> {
-    await ensureTable(this.history);
     const entries: HistoryEntry[] = [];
-    const pages = this.history.listEntities<HistoryEntity>({ queryOptions: { filter: odata`PartitionKey eq ${PARTITION}` } }).byPage({ maxPageSize: Math.min(limit, 1000) });
-    for await (const page of pages) {
-      for (const e of page) {
-        if (entries.length >= limit) return entries;
-        entries.push(toHistoryEntry(e));
+    const filter = odata`PartitionKey eq ${PARTITION} and RowKey lt ${HISTORY_KEYS_END}`;
+    try {
+      const pages = this.history.listEntities<HistoryEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(limit, 1000) });
+      for await (const page of pages) {
+        for (const e of page) {
+          if (entries.length >= limit) return entries;
+          entries.push(toHistoryEntry(e));
+        }
+        if (entries.length >= limit) break;
       }
-      if (entries.length >= limit) break;
+    } catch (error) {
+      if (isTableNotFound(error)) return entries;
+      throw error;
     }
     return entries;
   }
 
+  /**
+   * Deletes history rows recorded before `before` (the last-check row is never among them), at most
+   * `maxRows` in this call, 100 to a transaction. Returns how many went and whether none is left.
+   * Each round reads the oldest rows' keys afresh, so a run that stops half way loses nothing.
+   */
+  async purgeHistory(before: Date, maxRows: number, keepGoing: () => boolean = () => true): Promise<{ deleted: number; complete: boolean }> {
+    const filter = odata`PartitionKey eq ${PARTITION} and RowKey ge ${invertedTimeKey(before.toISOString())} and RowKey lt ${HISTORY_KEYS_END}`;
+    return purgeRows(this.history, filter, maxRows, keepGoing);
+  }
+}
+
+/** The pending column a commit writes: the set with the new alerts, or nothing while it is unknown. */
+/** The alerts that will be delivered: a silence holds the others back for good (they are never pending). */
+function deliverable(alerts: readonly AlertEvent[], silences: SilenceNotes): AlertEvent[] {
+  return alerts.filter((a) => silences.get(a.id)?.held !== true);
+}
+
+function pendingColumns(pending: readonly string[] | null, alerts: readonly AlertEvent[], expectedEtag: string | null): Record<string, string> {
+  // A new row may stand beside an earlier life's undelivered alerts: it starts unknown, so the first check looks.
+  if (pending === null || expectedEtag === null) return {};
+  return { pendingAlerts: pendingColumn([...pending, ...alerts.map((a) => a.id)]) };
 }

@@ -1,7 +1,8 @@
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
 import type { AlertEvent } from '../domain/alertEvent';
 import type { ChannelDelivery, OutboxEntry, SilenceNote } from './records';
-import { ensureTable, statusCodeOf } from './tableClients';
+import { isTableNotFound, statusCodeOf, withTable } from './tableClients';
+import { purgeRows } from './purge';
 
 interface AlertEntity {
   event: string;
@@ -80,10 +81,9 @@ export class Outbox {
    * silence note). `initial` records channels up front (a channel an alert is not meant for is `excluded`).
    */
   async add(event: AlertEvent, silence: SilenceNote | null = null, initial: Record<string, ChannelDelivery> = {}): Promise<{ entry: OutboxEntry; added: boolean }> {
-    await ensureTable(this.client);
     const row = { ...this.row(event, 0, silence), deliveries: JSON.stringify(initial) };
     try {
-      const created = await this.client.createEntity(row);
+      const created = await withTable(this.client, () => this.client.createEntity(row));
       return { entry: { event, createdAt: row.createdAt, pending: row.pending, deliveries: { ...initial }, claims: {}, silence, etag: created.etag ?? '' }, added: true };
     } catch (error) {
       if (statusCodeOf(error) !== 409) throw error;
@@ -96,15 +96,32 @@ export class Outbox {
   }
 
   async pending(): Promise<OutboxEntry[]> {
-    await ensureTable(this.client);
     const filter =
       this.rowPrefix === ''
         ? odata`PartitionKey eq ${this.partition} and pending eq true`
         : odata`PartitionKey eq ${this.partition} and RowKey ge ${this.rowPrefix} and RowKey lt ${prefixEnd(this.rowPrefix)} and pending eq true`;
     const entities: Array<TableEntityResult<AlertEntity>> = [];
-    for await (const e of this.client.listEntities<AlertEntity>({ queryOptions: { filter } })) entities.push(e);
+    try {
+      for await (const e of this.client.listEntities<AlertEntity>({ queryOptions: { filter } })) entities.push(e);
+    } catch (error) {
+      // No table yet: nothing was ever queued.
+      if (!isTableNotFound(error)) throw error;
+    }
     entities.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || (a.position ?? 0) - (b.position ?? 0));
     return entities.map(toEntry);
+  }
+
+  /**
+   * Deletes delivered alerts raised before `before`, at most `maxRows` in this call. Undelivered ones
+   * (a channel still owes them, or refused them for good) are kept whatever their age.
+   */
+  purgeDelivered(before: Date, maxRows: number, keepGoing: () => boolean = () => true): Promise<{ deleted: number; complete: boolean }> {
+    const createdBefore = before.toISOString();
+    const filter =
+      this.rowPrefix === ''
+        ? odata`PartitionKey eq ${this.partition} and pending eq false and createdAt lt ${createdBefore}`
+        : odata`PartitionKey eq ${this.partition} and RowKey ge ${this.rowPrefix} and RowKey lt ${prefixEnd(this.rowPrefix)} and pending eq false and createdAt lt ${createdBefore}`;
+    return purgeRows(this.client, filter, maxRows, keepGoing);
   }
 
   /** Saves the change under the entry's ETag; null when another run wrote the entry first. */

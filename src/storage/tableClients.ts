@@ -58,3 +58,29 @@ export function statusCodeOf(error: unknown): number | null {
   const code = (error as { statusCode?: unknown } | null)?.statusCode;
   return typeof code === 'number' ? code : null;
 }
+
+/**
+ * The table itself is missing (not a row in it). The service names it TableNotFound, in the error
+ * code or, for point reads, only in the message.
+ */
+export function isTableNotFound(error: unknown): boolean {
+  if (statusCodeOf(error) !== 404) return false;
+  if ((error as { code?: unknown }).code === 'TableNotFound') return true;
+  return error instanceof Error && /TableNotFound|table specified does not exist/i.test(error.message);
+}
+
+/**
+ * Runs a write, creating the table only when the service says it is missing, then writing again.
+ * Tables exist for the whole life of a deployment, so no process pays an existence round trip up
+ * front: only the first write to a new table does.
+ */
+export async function withTable<T>(client: TableClient, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!isTableNotFound(error)) throw error;
+    ensured.delete(client);
+    await ensureTable(client);
+    return write();
+  }
+}

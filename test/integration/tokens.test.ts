@@ -202,7 +202,7 @@ describe('what the review found', () => {
     const { checkDeps } = await import('../../src/app/runtime');
     const { MemoryLogger } = await import('../support/harness');
     class BrokenTokens extends MonitorStore {
-      override async commitSubject(): Promise<void> {
+      override async commitSubject(): Promise<never> {
         throw new Error('The property value exceeds the maximum allowed size (64KB)');
       }
     }
