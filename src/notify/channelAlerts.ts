@@ -47,6 +47,23 @@ interface Due {
 
 const MAX_WRITE_ATTEMPTS = 20;
 
+/**
+ * A success right after a success this process recorded changes nothing a person needs: its write is
+ * skipped for this long, so a busy notify function (many deliveries a second) does not rewrite, and
+ * race for, the same health rows on every call. "Last attempt" may then lag by up to this much; any
+ * failure is always written at once.
+ */
+export const QUIET_SUCCESS_MS = 60_000;
+
+/** Per health store (one per runtime): what this process last wrote or read for each channel. */
+const lastKnown = new WeakMap<ChannelHealthStore, Map<string, StoredChannelHealth>>();
+
+function lastKnownOf(store: ChannelHealthStore): Map<string, StoredChannelHealth> {
+  let map = lastKnown.get(store);
+  if (map === undefined) lastKnown.set(store, (map = new Map()));
+  return map;
+}
+
 function sinceKey(iso: string): string {
   const ms = new Date(iso).getTime();
   return Number.isFinite(ms) ? String(ms) : '0';
@@ -86,6 +103,7 @@ export class ChannelHealthRecorder {
    * bookkeeping, and a failure to keep it must not fail the run that delivered.
    */
   async settle(): Promise<AlertDelivery[]> {
+    this.dropQuietSuccesses();
     if (this.attempts.size === 0) return [];
     let dues: Due[];
     try {
@@ -107,6 +125,18 @@ export class ChannelHealthRecorder {
     return deliveries;
   }
 
+  /** Successes on a channel this process saw delivering moments ago: nothing to write (QUIET_SUCCESS_MS). */
+  private dropQuietSuccesses(): void {
+    const now = this.deps.now().getTime();
+    const cache = lastKnownOf(this.deps.health);
+    for (const [channel, attempts] of this.attempts) {
+      const last = cache.get(channel);
+      if (last === undefined || last.lastOutcome !== 'delivered' || last.failingAlerted || last.lastDeliveredAt === null) continue;
+      const age = now - Date.parse(last.lastDeliveredAt);
+      if (age >= 0 && age < QUIET_SUCCESS_MS && attempts.every((a) => a.result === 'delivered')) this.attempts.delete(channel);
+    }
+  }
+
   private async commit(): Promise<Due[]> {
     const dues: Due[] = [];
     let known: Map<string, LoadedChannelHealth> | null = await this.deps.health.list();
@@ -125,6 +155,7 @@ export class ChannelHealthRecorder {
         if (sameHealth(next, loaded.health)) break;
         const saved = await this.deps.health.save(next, loaded.etag);
         if (saved !== null) {
+          lastKnownOf(this.deps.health).set(channel, next);
           dues.push(...found);
           break;
         }

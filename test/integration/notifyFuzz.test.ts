@@ -18,7 +18,7 @@ import { sampleEvents } from '../support/sampleEvents';
 // real runtime (Azurite) and loopback channels: not one may get a 5xx, every body the validator
 // accepts must be renderable by every channel, and every event accepted is delivered exactly once.
 
-const TOTAL = 10_000;
+const TOTAL = Number(process.env.FUZZ_TOTAL ?? 10_000);
 const CONCURRENCY = 8;
 const SEED = 0x9e3779b9;
 const KEY = 'fuzz-function-key-0123456789';
