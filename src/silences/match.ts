@@ -42,7 +42,7 @@ export function silenceNotes(alerts: readonly AlertEvent[], silences: readonly S
   for (const alert of alerts) {
     const silence = matchingSilence(alert, silences, now);
     if (silence === null) continue;
-    notes.set(alert.id, { id: silence.id, until: silence.until, reason: silence.reason, held: !opensCritical(alert) });
+    notes.set(alert.id, { id: silence.id, until: silence.until, reason: silence.reason, held: !opensCritical(alert), ...(silence.createdBy === null ? {} : { by: silence.createdBy }) });
   }
   return notes;
 }
