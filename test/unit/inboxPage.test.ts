@@ -41,7 +41,7 @@ test('a long card folds its steps and facts into <details>, keeping the title, t
 });
 
 test('the count reads in proper plurals: "1 message", "0 messages"', () => {
-  const one = renderInboxPage([{ channel: 'teams', at: at(0), target: 'POST /teams', body: JSON.stringify(buildTeamsPayload(expiring)) }]);
+  const one = renderInboxPage([{ channel: 'teams', at: at(0), target: 'POST /teams', body: JSON.stringify(buildTeamsPayload(view)) }]);
   expect(one).toContain('<title>Inbox: 1 message</title>');
   expect(one).toContain('<p class="summary">1 message, newest first');
   expect(renderInboxPage([])).toContain('<title>Inbox: 0 messages</title>');
