@@ -142,7 +142,10 @@ async function notifyTest(ctx: CommandContext): Promise<number> {
   if (runtime.config.notify === null && runtime.channels.length === 0) {
     throw new CommandError('no channel is configured: set TEAMS_WEBHOOK_URL, EMAIL_FROM and EMAIL_TO, WEBHOOK_URL and WEBHOOK_SECRET, or NOTIFY_URL');
   }
-  const reports = await runTestAlert(runtime, ctx.now, redactingLogger(stderrLogger, runtime.redact));
+  // Its lines are for the person who ran it: through the command's own stderr.
+  const line = (level: string) => (m: string) => ctx.io.stderr(`${ctx.now().toISOString()} ${level} ${m}`);
+  const log = redactingLogger({ info: line('info '), warn: line('warn '), error: line('error') }, runtime.redact);
+  const reports = await runTestAlert(runtime, ctx.now, log, { record: hasStorageSetting(ctx.io.env) });
   if (ctx.json) ctx.io.stdout(JSON.stringify({ channels: reports }, null, 2));
   else for (const r of reports) ctx.io.stdout(`${r.channel}: ${r.outcome}${r.detail === null ? '' : ` - ${r.detail}`}`);
   return reports.every((r) => r.outcome === 'delivered') ? 0 : 2;
@@ -215,9 +218,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'notify-test': {
     synopsis: '[--json]',
     summary: 'send a test message to every configured channel (through NOTIFY_URL when set)',
-    details: 'Exit 0 when every channel took it, 2 when one did not, 3 when none is configured. Touches no storage.',
+    details: 'Exit 0 when every channel took it, 2 when one did not, 3 when none is configured. Records each channel\'s health when a storage setting is given; without one it touches no storage.',
     flags: { '--json': JSON_FLAG },
-    // It touches no storage: an admin may run it with only the channel or NOTIFY_URL settings.
+    // An admin may run it with only the channel or NOTIFY_URL settings: then no storage is touched (runTestAlert's record: false).
     env: (env) => (hasStorageSetting(env) ? env : { ...env, AzureWebJobsStorage: 'UseDevelopmentStorage=true' }),
     run: notifyTest,
   },
