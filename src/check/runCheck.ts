@@ -270,7 +270,7 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
   }
 
   if (deps.notifiers.length === 0) deps.log.warn('no alert channel is configured: alerts stay queued until one is (set TEAMS_WEBHOOK_URL, EMAIL_FROM/EMAIL_TO, WEBHOOK_URL or NOTIFY_URL)');
-  const channelHealth = recorderFor(deps.store, deps.store.outbox, deps.notifiers, { tenant: deps.tenant, now: deps.now, redact: deps.redact, log: deps.log });
+  const channelHealth = recorderFor(deps.store, deps.store.outbox, deps.notifiers, { tenant: deps.tenant, now: deps.now, redact: deps.redact, log: deps.log, silences: deps.silences });
   const deliveries = await deliverPending(deps.store.outbox, deps.notifiers, deps.now, deps.redact, {
     ...deps.delivery,
     onAttempt: channelHealth.onAttempt,

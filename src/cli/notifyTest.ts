@@ -81,7 +81,7 @@ export async function runTestAlert(rt: Runtime, now: () => Date, log: Logger, op
     log.warn('channel health is not recorded: no storage setting (AzureWebJobsStorage) is given, so only the outcomes printed here say whether each channel works');
     return reports;
   }
-  const health = recorderFor(rt.store, rt.store.outbox, rt.notifiers, { tenant: rt.config.tenantName, now, redact: rt.redact, log });
+  const health = recorderFor(rt.store, rt.store.outbox, rt.notifiers, { tenant: rt.config.tenantName, now, redact: rt.redact, log, silences: rt.silences });
   const reports = await sendTestEvent(rt.config, rt.channels, rt.redact, now(), health.onAttempt);
   const waitMs = options.recordWaitMs ?? HEALTH_RECORD_WAIT_MS;
   let timer: NodeJS.Timeout | undefined;
