@@ -130,7 +130,7 @@ describe('the page', () => {
     expect(lines).toEqual(['expired×2 held', 'expired×1', 'topic_changed×1']);
     const html = page({ history });
     const items = /<ol class="timeline"[\s\S]*?<\/ol>/.exec(html)![0].split('<li');
-    expect(items[1]).toContain('Silenced: not sent');
+    expect(items[1]).toContain('<span class="pill tone-neutral"><span class="icon" aria-hidden="true">⊘</span> Silenced: not sent</span>');
     expect(items[1]).toMatch(/data-testid="silenced">Silenced by Alex until <time datetime="2027-03-05T23:00:00.000Z"[^]*\(renewal booked for Friday\): recorded here, sent on no channel/);
     expect(items[2]).not.toContain('Silenced');
     expect(items[3]).toContain('data-testid="silence-overridden">A silence by Alex (renewal booked for Friday) matched, but this alert opens a critical incident: it was sent anyway.');

@@ -55,7 +55,8 @@ function silenceLine(note: SilenceNote | null, zone: string | null): { pill: str
   const by = note.by === undefined ? '' : ` by ${esc(note.by)}`;
   if (note.held) {
     return {
-      pill: ` ${pill('neutral', 'Silenced: not sent')}`,
+      // ⊘ rather than the neutral tone's ?: nothing is unknown about a held alert.
+      pill: ` ${pill('neutral', 'Silenced: not sent', '⊘')}`,
       text: `<p class="muted" data-testid="silenced">Silenced${by} until ${timeHtml(note.until, zone)} (${esc(note.reason)}): recorded here, sent on no channel, and not sent when the silence ends.</p>`,
     };
   }
