@@ -252,7 +252,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       '`add` prints the new id. Exit 0 done, 2 a refused silence (naming the option), 3 an unknown id or a failure.',
     flags: {
       '--subject': { value: 'KIND[:ID]', help: `what to silence: ${SUBJECT_KINDS.join(', ')}; :ID one token` },
-      '--kind': { value: 'ALERT_KIND', help: 'one alert kind (expiring, expired, sync_stale, …); every kind when absent' },
+      '--kind': { value: 'ALERT_KIND', help: 'one alert kind (expiring, expired, sync_stale, …); every kind when absent, except channel_failing and channel_recovered, which only a silence naming them holds' },
       '--until': { value: 'DATE', help: 'when it ends: 2027-03-05 (end of that day) or 2027-03-05T17:00:00+01:00' },
       '--reason': { value: 'TEXT', help: 'why (required; shown with the silence)' },
       '--by': { value: 'NAME', help: 'who silences (default: the signed-in user)' },
