@@ -80,7 +80,7 @@ export function makeNotifyHandler(runtime: () => Runtime = sharedRuntime, now: (
       return json(added ? 202 : 200, held);
     }
     // A channel that refuses for good is shown in status and history, as for the check's own delivery.
-    const channelHealth = recorderFor(rt.store, rt.deliveryLog, rt.channels, { tenant: rt.config.tenantName, now: () => new Date(), redact: rt.redact, log });
+    const channelHealth = recorderFor(rt.store, rt.deliveryLog, rt.channels, { tenant: rt.config.tenantName, now: () => new Date(), redact: rt.redact, log, silences: rt.silences });
     const delivery = await deliverOne(rt.deliveryLog, entry, rt.channels, () => new Date(), rt.redact, {
       onAttempt: channelHealth.onAttempt,
       onFailedForGood: (alert, channel, detail) => rt.store.recordDeliveryFailure({ at: new Date().toISOString(), alertId: alert.id, kind: alert.kind, channel, detail }),

@@ -323,7 +323,7 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
   const rows = [...(apns === null ? [] : [apns.row]), ...tokens.map((t) => t.row)];
   // The state rows say which of their alerts may be undelivered: when none is, the outbox is not read.
   const mayBePending = alerts.length > 0 || unrecorded.length > 0 || rows.length === 0 || rows.some((r) => r.pending === null || r.pending.length > 0);
-  const channelHealth = recorderFor(deps.store, deps.store.outbox, deps.notifiers, { tenant: deps.tenant, now: deps.now, redact: deps.redact, log: deps.log });
+  const channelHealth = recorderFor(deps.store, deps.store.outbox, deps.notifiers, { tenant: deps.tenant, now: deps.now, redact: deps.redact, log: deps.log, silences: deps.silences });
   const deliveries = !mayBePending
     ? []
     : await deliverPending(deps.store.outbox, deps.notifiers, deps.now, deps.redact, {

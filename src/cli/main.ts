@@ -142,7 +142,10 @@ async function notifyTest(ctx: CommandContext): Promise<number> {
   if (runtime.config.notify === null && runtime.channels.length === 0) {
     throw new CommandError('no channel is configured: set TEAMS_WEBHOOK_URL, EMAIL_FROM and EMAIL_TO, WEBHOOK_URL and WEBHOOK_SECRET, or NOTIFY_URL');
   }
-  const reports = await runTestAlert(runtime, ctx.now, redactingLogger(stderrLogger, runtime.redact));
+  // Its lines are for the person who ran it: through the command's own stderr.
+  const line = (level: string) => (m: string) => ctx.io.stderr(`${ctx.now().toISOString()} ${level} ${m}`);
+  const log = redactingLogger({ info: line('info '), warn: line('warn '), error: line('error') }, runtime.redact);
+  const reports = await runTestAlert(runtime, ctx.now, log, { record: hasStorageSetting(ctx.io.env) });
   if (ctx.json) ctx.io.stdout(JSON.stringify({ channels: reports }, null, 2));
   else for (const r of reports) ctx.io.stdout(`${r.channel}: ${r.outcome}${r.detail === null ? '' : ` - ${r.detail}`}`);
   return reports.every((r) => r.outcome === 'delivered') ? 0 : 2;
@@ -215,9 +218,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'notify-test': {
     synopsis: '[--json]',
     summary: 'send a test message to every configured channel (through NOTIFY_URL when set)',
-    details: 'Exit 0 when every channel took it, 2 when one did not, 3 when none is configured. Touches no storage.',
+    details: 'Exit 0 when every channel took it, 2 when one did not, 3 when none is configured. Records each channel\'s health when a storage setting is given; without one it touches no storage.',
     flags: { '--json': JSON_FLAG },
-    // It touches no storage: an admin may run it with only the channel or NOTIFY_URL settings.
+    // An admin may run it with only the channel or NOTIFY_URL settings: then no storage is touched (runTestAlert's record: false).
     env: (env) => (hasStorageSetting(env) ? env : { ...env, AzureWebJobsStorage: 'UseDevelopmentStorage=true' }),
     run: notifyTest,
   },
@@ -249,7 +252,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       '`add` prints the new id. Exit 0 done, 2 a refused silence (naming the option), 3 an unknown id or a failure.',
     flags: {
       '--subject': { value: 'KIND[:ID]', help: `what to silence: ${SUBJECT_KINDS.join(', ')}; :ID one token` },
-      '--kind': { value: 'ALERT_KIND', help: 'one alert kind (expiring, expired, sync_stale, …); every kind when absent' },
+      '--kind': { value: 'ALERT_KIND', help: 'one alert kind (expiring, expired, sync_stale, …); every kind when absent, except channel_failing and channel_recovered, which only a silence naming them holds' },
       '--until': { value: 'DATE', help: 'when it ends: 2027-03-05 (end of that day) or 2027-03-05T17:00:00+01:00' },
       '--reason': { value: 'TEXT', help: 'why (required; shown with the silence)' },
       '--by': { value: 'NAME', help: 'who silences (default: the signed-in user)' },

@@ -8,6 +8,7 @@ import type { AttemptResult } from '../notify/channelHealth';
 import { recorderFor } from '../notify/channelAlerts';
 import type { Runtime } from '../app/runtime';
 import type { Logger } from '../log';
+import { seconds } from '../net/deadline';
 
 export interface ChannelReport {
   channel: string;
@@ -58,12 +59,39 @@ export async function sendTestEvent(
 }
 
 /**
+ * How long a test waits for its channel-health bookkeeping. The outcomes are known once the sends
+ * are done; a storage account that does not answer (its client retries for some 5 s) must not keep
+ * the answer waiting, so the test answers and says the health was not recorded.
+ */
+export const HEALTH_RECORD_WAIT_MS = 2_000;
+
+export interface TestAlertOptions {
+  /** False when no storage is configured (notify-test with only channel settings): nothing is recorded. */
+  record?: boolean;
+  recordWaitMs?: number;
+}
+
+/**
  * The test button and `apns-monitor notify-test`: one test alert on every channel now, counted in each
  * channel's health (so a channel fixed after failing is seen to work, and says so).
  */
-export async function runTestAlert(rt: Runtime, now: () => Date, log: Logger): Promise<ChannelReport[]> {
-  const health = recorderFor(rt.store, rt.store.outbox, rt.notifiers, { tenant: rt.config.tenantName, now, redact: rt.redact, log });
+export async function runTestAlert(rt: Runtime, now: () => Date, log: Logger, options: TestAlertOptions = {}): Promise<ChannelReport[]> {
+  if (options.record === false) {
+    const reports = await sendTestEvent(rt.config, rt.channels, rt.redact, now());
+    log.warn('channel health is not recorded: no storage setting (AzureWebJobsStorage) is given, so only the outcomes printed here say whether each channel works');
+    return reports;
+  }
+  const health = recorderFor(rt.store, rt.store.outbox, rt.notifiers, { tenant: rt.config.tenantName, now, redact: rt.redact, log, silences: rt.silences });
   const reports = await sendTestEvent(rt.config, rt.channels, rt.redact, now(), health.onAttempt);
-  await health.settle();
+  const waitMs = options.recordWaitMs ?? HEALTH_RECORD_WAIT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), waitMs);
+    timer.unref();
+  });
+  // settle() never throws; past the wait it finishes (or logs its failure) on its own.
+  const settled = await Promise.race([health.settle().then(() => true as const), gaveUp]);
+  clearTimeout(timer);
+  if (!settled) log.warn(`channel health was not recorded within ${seconds(waitMs)}: storage did not answer in time; the outcomes reported are as sent`);
   return reports;
 }

@@ -7,6 +7,7 @@ import { createCertificateReader } from '../graph/certificateReader';
 import { createGraphClient, type GraphClientOptions } from '../graph/graphClient';
 import type { Logger } from '../log';
 import { createRedactor } from '../redact';
+import { plural } from '../render/words';
 import { createRenewalGraph } from '../renew/renewalGraph';
 import { csrCommand, EXIT_FAILED, uploadCommand, type AfterUploadReport } from '../renew/renewCommand';
 import { renewalCredential, type RenewAuth, WRITE_PERMISSION } from '../renew/signIn';
@@ -174,7 +175,7 @@ export async function renewCommand(args: string[], io: RenewIO): Promise<number>
             const deps = { ...checkDeps(runtime, lineLogger(io.stderr), now), readCertificate: createCertificateReader(client, { graphEndpoint: config.graphEndpoint }) };
             const result = await runCheck(deps);
             report.check = { status: result.status, alerts: result.alerts.map((a) => a.kind) };
-            report.lines.push(`Check: status ${result.status}${result.daysRemaining === null ? '' : `, ${result.daysRemaining} days left`}; alerts raised: ${result.alerts.length === 0 ? 'none' : result.alerts.map((a) => a.kind).join(', ')}`);
+            report.lines.push(`Check: status ${result.status}${result.daysRemaining === null ? '' : `, ${plural(result.daysRemaining, 'day')} left`}; alerts raised: ${result.alerts.length === 0 ? 'none' : result.alerts.map((a) => a.kind).join(', ')}`);
           } catch (error) {
             report.warnings.push(`the check after the upload failed (the next scheduled check will see the renewal): ${redact(error instanceof Error ? error.message : String(error))}`);
           }

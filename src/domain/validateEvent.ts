@@ -1,5 +1,6 @@
 import type { AlertEvent, PreviousValues } from './alertEvent';
 import schema from './alert-event.schema.json';
+import { plural } from '../render/words';
 
 /**
  * Checks a value against the alert-event schema (the subset of JSON Schema it uses), naming the
@@ -98,8 +99,8 @@ function check(rule: Rule, v: unknown, path: string): { field: string; problem: 
   }
   if (rule.enum !== undefined && !rule.enum.includes(v as string)) return { field: path, problem: `must be one of ${rule.enum.join(', ')}` };
   if (typeof v === 'string') {
-    if (rule.minLength !== undefined && v.length < rule.minLength) return { field: path, problem: `must have at least ${rule.minLength} character(s)` };
-    if (rule.maxLength !== undefined && v.length > rule.maxLength) return { field: path, problem: `must have at most ${rule.maxLength} characters` };
+    if (rule.minLength !== undefined && v.length < rule.minLength) return { field: path, problem: `must have at least ${plural(rule.minLength, 'character')}` };
+    if (rule.maxLength !== undefined && v.length > rule.maxLength) return { field: path, problem: `must have at most ${plural(rule.maxLength, 'character')}` };
     if (rule.pattern !== undefined && !new RegExp(rule.pattern, 'u').test(v)) return { field: path, problem: 'has characters that are not allowed' };
     if (rule.format === 'date-time' && !isDateTime(v)) return { field: path, problem: 'must be an ISO 8601 date-time with an offset (e.g. 2027-03-01T09:00:00Z)' };
   }

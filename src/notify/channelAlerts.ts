@@ -5,7 +5,9 @@ import type { Redactor } from '../redact';
 import { channelFailingSummary, channelRecoveredSummary } from '../render/channelText';
 import type { ChannelHealthStore, LoadedChannelHealth } from '../storage/channelHealthStore';
 import type { Outbox } from '../storage/outbox';
-import type { ChannelDelivery } from '../storage/records';
+import type { ChannelDelivery, SilenceNote } from '../storage/records';
+import { matchingSilence } from '../silences/match';
+import { silencesForCheck, type SilenceStore } from '../silences/store';
 import { CHANNEL_KINDS, newChannelHealth, recordAttempt, sameHealth, type AttemptResult, type StoredChannelHealth } from './channelHealth';
 import { deliverOne, type AlertDelivery } from './deliver';
 import type { Notifier } from './notifier';
@@ -24,7 +26,13 @@ export interface ChannelAlertDeps {
   /** Where a raised channel alert is queued and delivered from (the outbox of the run that raised it). */
   outbox: Outbox;
   notifiers: readonly Notifier[];
-  appendHistory: (alerts: AlertEvent[], at: string) => Promise<void>;
+  appendHistory: (alerts: AlertEvent[], at: string, silence: SilenceNote | null) => Promise<void>;
+  /**
+   * The silences in force. Only a silence that names the kind (`--subject apns --kind channel_failing`)
+   * holds a channel alert back; one without a kind is about the credential, and must not hide that
+   * alerts have stopped arriving. Absent: none applies.
+   */
+  silences?: Pick<SilenceStore, 'inForce'>;
   tenant: string | null;
   now: () => Date;
   redact: Redactor;
@@ -176,31 +184,36 @@ export class ChannelHealthRecorder {
     if (d.due === 'failing' && self !== undefined) {
       initial[d.channel] = { status: 'excluded', at: at.toISOString(), detail: 'not sent: this alert is about this channel', target: self.target, attempts: 0, notBefore: null };
     }
-    const { entry, added } = await this.deps.outbox.add(event, null, initial);
+    // Decided once, as the alert is recorded, like every other alert: a held one is never sent, also not later.
+    const silence = matchingSilence(event, await silencesForCheck(this.deps.silences, at, this.deps.log, this.deps.redact, 'channel health'), at);
+    const note: SilenceNote | null = silence === null ? null : { id: silence.id, until: silence.until, reason: silence.reason, held: true, ...(silence.createdBy === null ? {} : { by: silence.createdBy }) };
+    const { entry, added } = await this.deps.outbox.add(event, note, initial);
     if (added) {
-      await this.deps.appendHistory([event], at.toISOString()).catch((error: unknown) => {
+      await this.deps.appendHistory([event], at.toISOString(), note).catch((error: unknown) => {
         this.deps.log.error(`could not append ${event.kind} to history: ${this.deps.redact(error instanceof Error ? error.message : String(error))}`);
       });
-      const line = `alert ${event.kind} (${event.severity}) raised: ${event.id}`;
+      const held = note === null ? '' : ` (silenced until ${note.until} by ${note.id}: recorded, not delivered)`;
+      const line = `alert ${event.kind} (${event.severity}) raised: ${event.id}${held}`;
       if (d.due === 'failing') this.deps.log.warn(line);
       else this.deps.log.info(line);
     }
+    if (entry.silence?.held === true) return { alert: entry.event, channels: [], pending: false };
     return deliverOne(this.deps.outbox, entry, this.deps.notifiers, this.deps.now, this.deps.redact);
   }
 }
 
 /** A recorder for one run, keeping health in the monitor's store and raising alerts into `outbox`. */
 export function recorderFor(
-  store: { channelHealth: ChannelHealthStore; appendHistory: (check: null, alerts: AlertEvent[], at: string, runId: string) => Promise<void> },
+  store: { channelHealth: ChannelHealthStore; appendHistory: (check: null, alerts: AlertEvent[], at: string, runId: string, silences?: ReadonlyMap<string, SilenceNote>) => Promise<void> },
   outbox: Outbox,
   notifiers: readonly Notifier[],
-  ctx: { tenant: string | null; now: () => Date; redact: Redactor; log: Logger },
+  ctx: { tenant: string | null; now: () => Date; redact: Redactor; log: Logger; silences?: Pick<SilenceStore, 'inForce'> },
 ): ChannelHealthRecorder {
   return new ChannelHealthRecorder({
     health: store.channelHealth,
     outbox,
     notifiers,
-    appendHistory: (alerts, at) => store.appendHistory(null, alerts, at, randomUUID().slice(0, 8)),
+    appendHistory: (alerts, at, silence) => store.appendHistory(null, alerts, at, randomUUID().slice(0, 8), silence === null ? new Map() : new Map(alerts.map((a) => [a.id, silence]))),
     ...ctx,
   });
 }

@@ -3,6 +3,7 @@ import { APPLE_PUSH_PORTAL } from '../clouds';
 import type { ApnsCertificate } from '../domain/certificate';
 import type { RenewalRecord } from '../storage/records';
 import { readCertificateFile, type CertificateFacts } from './certificateFile';
+import { plural } from '../render/words';
 import { runRenewalChecks, type CheckVerdict } from './checks';
 import { RenewalGraphError, type RenewalGraph } from './renewalGraph';
 import type { RenewAuth } from './signIn';
@@ -131,7 +132,7 @@ export async function uploadCommand(deps: UploadDeps, args: UploadArgs): Promise
     for (const c of verdict.checks) text(checkLine(c));
     if (!verdict.passed || verdict.appleIdentifier === null) {
       report.outcome = 'refused';
-      text(`REFUSED - nothing was uploaded (${verdict.checks.filter((c) => !c.passed).length} check(s) refused)`);
+      text(`REFUSED - nothing was uploaded (${plural(verdict.checks.filter((c) => !c.passed).length, 'check')} refused)`);
       return finish(report, args, out);
     }
 

@@ -63,6 +63,10 @@ export function checkSilenceInput(request: SilenceRequest, now: Date, timeZone: 
       return { ok: false, field: 'kind', problem: `must be one of ${SILENCEABLE_KINDS.join(', ')}${kind === 'test' ? ' (test messages are never silenced)' : ''}` };
     }
     alertKind = kind as AlertKind;
+    // The channel alerts are raised about the monitor itself, under subject apns: any other subject would never match.
+    if ((alertKind === 'channel_failing' || alertKind === 'channel_recovered') && subject !== 'apns') {
+      return { ok: false, field: 'kind', problem: `${alertKind} alerts are about the monitor's channels and carry subject apns: silence them with subject apns` };
+    }
   }
   if (typeof until !== 'string') return { ok: false, field: 'until', problem: until === undefined || until === null ? 'is required: a date (the end of that day) or a date-time with an offset' : 'must be a string' };
   const end = parseUntil(until, timeZone, now);

@@ -1,5 +1,6 @@
 import type { AlertEvent } from '../domain/alertEvent';
 import { opensIncident } from '../domain/decide';
+import { CHANNEL_KINDS } from '../notify/channelHealth';
 import { MAX_OPEN_INCIDENTS, type Incident } from '../rules/incidents';
 import type { SilenceNote } from '../storage/records';
 import type { Silence } from '../status/operatorModel';
@@ -8,7 +9,8 @@ import { TOKEN_INCIDENT_KINDS } from '../subjects/tokenRules';
 /**
  * Which alerts a silence holds back. Pure: the check and the notify function decide with it, once per
  * alert, when the alert is first recorded. A silence matches on the subject, the credential (when it
- * names one) and the alert kind (when it names one), while `now < until`: it ends by itself.
+ * names one) and the alert kind (when it names one; a silence without a kind never holds the channel
+ * alerts), while `now < until`: it ends by itself.
  */
 
 type Matchable = Pick<AlertEvent, 'subject' | 'kind'> & { subjectId?: string | null };
@@ -19,7 +21,10 @@ export function silenceMatches(silence: Silence, alert: Matchable, now: Date): b
   if (now.getTime() >= Date.parse(silence.until)) return false;
   if (silence.subject !== alert.subject) return false;
   if (silence.subjectId !== null && silence.subjectId !== (alert.subjectId ?? null)) return false;
-  return silence.kind === null || silence.kind === alert.kind;
+  // channel_failing / channel_recovered say that alerts stopped (or resumed) arriving somewhere: only a
+  // silence that names the kind holds them, never one meant for the credential's own alerts.
+  if (silence.kind === null) return !CHANNEL_KINDS.includes(alert.kind);
+  return silence.kind === alert.kind;
 }
 
 /** The silence that matches and lasts longest (ties: the smallest id), so the choice never depends on read order. */
@@ -42,7 +47,7 @@ export function silenceNotes(alerts: readonly AlertEvent[], silences: readonly S
   for (const alert of alerts) {
     const silence = matchingSilence(alert, silences, now);
     if (silence === null) continue;
-    notes.set(alert.id, { id: silence.id, until: silence.until, reason: silence.reason, held: !opensCritical(alert) });
+    notes.set(alert.id, { id: silence.id, until: silence.until, reason: silence.reason, held: !opensCritical(alert), ...(silence.createdBy === null ? {} : { by: silence.createdBy }) });
   }
   return notes;
 }

@@ -38,6 +38,8 @@ export interface SilenceNote {
   until: string;
   reason: string;
   held: boolean;
+  /** Who added the silence (`--by`), when they said; absent on notes written before it was kept. */
+  by?: string;
 }
 
 /** An alert waiting in (or done with) the outbox, with each channel's delivery. */

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLocalHost, type RunningHost } from '../../src/localHost/serve';
 import { dashboardHeaders, renderDashboard } from '../../src/status/dashboardPage';
 import { apnsCertificate } from '../doubles/graphDouble';
-import { dashboardHistory, NOW, operatorDocument, THRESHOLDS } from '../support/dashboardFixtures';
+import type { HistoryEntry } from '../../src/storage/records';
+import { alertEvent, dashboardHistory, NOW, operatorDocument, THRESHOLDS } from '../support/dashboardFixtures';
 import { checkAt, storageEnv, testRuntime, useDoubles } from '../support/harness';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -28,11 +29,18 @@ let ops: Server;
 let opsUrl: string;
 let hostRuntime: ReturnType<typeof testRuntime>;
 
+/** The newest line of the operator page's timeline: an alert a silence held back (recorded, never sent). */
+function heldAlert(): HistoryEntry {
+  const at = new Date(NOW.getTime() - 3_600_000);
+  const alert = alertEvent('sync_stale', 'warning', at, 'ADE token "Contoso ADE": no successful sync with Apple for more than 72 hours. Start a manual sync on the token in Intune.', 'ade_token', { subjectId: 'ade-1', subjectName: 'Contoso ADE' });
+  return { type: 'alert', at: at.toISOString(), alert, silence: { id: '3f0c6a1e-0000-4000-8000-000000000001', until: new Date(NOW.getTime() + 5 * DAY).toISOString(), reason: 'Apple Business Manager maintenance this week', held: true, by: 'Alex Example' } };
+}
+
 function serveOperatorPage(): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'GET' && url.pathname === '/api/dashboard') {
-      const body = renderDashboard({ doc: operatorDocument(), history: dashboardHistory(400), thresholds: THRESHOLDS, cloud: 'global', generatedAt: NOW, timeZone: 'Europe/Berlin', key: url.searchParams.get('code') });
+      const body = renderDashboard({ doc: operatorDocument(), history: [heldAlert(), ...dashboardHistory(400)], thresholds: THRESHOLDS, cloud: 'global', generatedAt: NOW, timeZone: 'Europe/Berlin', key: url.searchParams.get('code') });
       res.writeHead(200, dashboardHeaders());
       return void res.end(body);
     }
@@ -161,7 +169,7 @@ describe.runIf(runnable)('the dashboard in Chromium', () => {
         expect(requested.every((u) => u.startsWith(opsUrl))).toBe(true);
         const body = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
         expect(body).toBe(theme === 'dark' ? 'rgb(18, 18, 18)' : 'rgb(244, 244, 244)');
-        for (const sel of ['body', '.status', '.eyebrow', '.pill.tone-warning', '.card .kind', '.timeline p', 'a', 'button', '[data-testid=silence] .muted']) {
+        for (const sel of ['body', '.status', '.eyebrow', '.pill.tone-warning', '.card .kind', '.timeline p', 'a', 'button', '[data-testid=silence] .muted', '[data-testid=silenced]', '.pill.tone-neutral']) {
           expect(await textContrast(page, sel), `${theme} ${sel}`).toBeGreaterThanOrEqual(4.5);
         }
         await page.screenshot({ path: join(ARTIFACTS, `dashboard-${theme}-${width}.png`), fullPage: true });
@@ -175,6 +183,9 @@ describe.runIf(runnable)('the dashboard in Chromium', () => {
     expect(await silences.count()).toBe(2);
     await expect(silences.nth(0).textContent()).resolves.toContain('Renewal booked with the Apple School Manager admin for Friday');
     await expect(silences.nth(1).textContent()).resolves.toContain('Push certificate: every alert until');
+    // The timeline marks the alert a silence held back: who, until when, and that it was not sent.
+    const held = page.locator('.timeline li').first();
+    await expect(held.textContent()).resolves.toMatch(/Silenced: not sent.*Sync stale.*Silenced by Alex Example until .*\(Apple Business Manager maintenance this week\): recorded here, sent on no channel/s);
     await expect(page.locator('[data-channel=email]').textContent()).resolves.toContain('Failing');
     await expect(page.locator('[data-testid=device-list-csv]').getAttribute('href')).resolves.toBe(`device-certificates?format=csv&code=${KEY}`);
     expect(await page.locator('[data-testid=device-list-csv]').evaluate((a) => (a as HTMLAnchorElement).href)).toBe(`${opsUrl}/api/device-certificates?format=csv&code=${KEY}`);

@@ -1,3 +1,4 @@
+import { plural } from '../../src/render/words';
 import { partOf, readMail } from './mimeReader';
 
 /**
@@ -215,10 +216,10 @@ export function renderInboxPage(items: readonly InboxItem[]): string {
   const counts = (['teams', 'email', 'webhook'] as const).map((c) => `${items.filter((i) => i.channel === c).length} ${LABEL[c]}`).join(' · ');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Inbox: ${items.length} messages</title><style>${CSS}</style></head>
+<title>Inbox: ${plural(items.length, 'message')}</title><style>${CSS}</style></head>
 <body><main>
 <h1>What the channels received</h1>
-<p class="summary">${items.length} messages, newest first: ${counts}. Teams cards are approximated; emails show their HTML part as sent.</p>
+<p class="summary">${plural(items.length, 'message')}, newest first: ${counts}. Teams cards are approximated; emails show their HTML part as sent.</p>
 ${sorted.map(({ item }) => itemHtml(item)).join('\n')}
 </main></body></html>`;
 }

@@ -15,6 +15,8 @@ export class WebhookReceiver {
   readonly received: ReceivedRequest[] = [];
   /** One-off status codes answered instead of 200 (e.g. [503] fails the next post). */
   readonly script: Array<{ status: number; headers?: Record<string, string>; delayMs?: number }> = [];
+  /** A status to answer for every POST to a path, while set (the demo's webhook that breaks for a while); null: take it. */
+  refuse: ((path: string) => number | null) | null = null;
   /** Every POST, answered or not: what was sent, not only what was taken. */
   attempts = 0;
   /** More to show on the inbox page, e.g. the mail the Graph double's sendMail took (see GraphDouble.sentMail). */
@@ -33,7 +35,8 @@ export class WebhookReceiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         this.attempts += 1;
-        const next = this.script.shift();
+        const refused = this.refuse?.(req.url ?? '/') ?? null;
+        const next = refused === null ? this.script.shift() : { status: refused };
         const status = next?.status ?? 200;
         const answer = () => {
           if (status < 300) this.received.push({ path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: new Date() });

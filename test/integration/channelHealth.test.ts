@@ -190,6 +190,36 @@ describe('a channel that keeps failing', () => {
   });
 });
 
+describe('silences and the channel alerts', () => {
+  const failTeamsThrice = async (rt: Runtime, log: MemoryLogger) => {
+    for (let i = 0; i < 3; i++) teams.script.push({ status: 404 });
+    for (let i = 0; i < 3; i++) await runTestAlert(rt, () => at(i * 60_000), log);
+  };
+
+  test('a silence that names channel_failing holds it: recorded in history as silenced, sent on no channel, not sent when the silence ends', async () => {
+    const { rt, log } = setup();
+    const silence = await rt.silences.add({ subject: 'apns', subjectId: null, kind: 'channel_failing', until: at(DAY).toISOString(), reason: 'Teams connector being replaced', createdBy: 'Alex' }, at(-HOUR));
+    await failTeamsThrice(rt, log);
+    expect(hookEvents().filter((e) => e.kind === 'channel_failing')).toHaveLength(0);
+    const history = await rt.store.listHistory(50);
+    const held = history.filter((h) => h.type === 'alert' && h.alert.kind === 'channel_failing');
+    expect(held).toHaveLength(1);
+    expect(held[0]).toMatchObject({ silence: { id: silence.id, held: true, by: 'Alex', reason: 'Teams connector being replaced' } });
+    expect(log.lines.some((l) => /alert channel_failing \(warning\) raised: .* \(silenced until .*: recorded, not delivered\)/.test(l))).toBe(true);
+    // The silence ends; a later run delivers what is new, never the held alert.
+    await checkAt(rt, at(2 * DAY), log);
+    expect(hookEvents().filter((e) => e.kind === 'channel_failing')).toHaveLength(0);
+    expect(await rt.store.outbox.pending()).toEqual([]);
+  });
+
+  test('a silence without a kind is about the credential: it never hides that a channel stopped taking alerts', async () => {
+    const { rt, log } = setup();
+    await rt.silences.add({ subject: 'apns', subjectId: null, kind: null, until: at(DAY).toISOString(), reason: 'expired, renewal booked', createdBy: null }, at(-HOUR));
+    await failTeamsThrice(rt, log);
+    expect(hookEvents().filter((e) => e.kind === 'channel_failing')).toHaveLength(1);
+  });
+});
+
 describe('the notify function keeps its channels\' health too', () => {
   test('three events refused by Teams: channel_failing is delivered from the delivery log to the webhook only', async () => {
     const { rt } = setup();

@@ -6,12 +6,13 @@ import { defineFunctions } from '../../src/app/functionDefinitions';
 import { makeNotifyHandler } from '../../src/app/notifyHandler';
 import type { Runtime } from '../../src/app/runtime';
 import { main } from '../../src/cli/main';
+import { runTestAlert } from '../../src/cli/notifyTest';
 import { createLocalHttpHost } from '../../src/localHost/httpHost';
 import type { NotifyResponse } from '../../src/notify/notifyFunction';
 import { apnsCertificate } from '../doubles/graphDouble';
 import { WebhookReceiver } from '../doubles/webhookReceiver';
 import { sampleEvents } from '../support/sampleEvents';
-import { checkAt, storageEnv, testRuntime, useDoubles } from '../support/harness';
+import { checkAt, MemoryLogger, storageEnv, testRuntime, useDoubles } from '../support/harness';
 
 const { graph, hook } = useDoubles();
 const teams = new WebhookReceiver();
@@ -284,6 +285,18 @@ describe('apns-monitor notify-test', () => {
     expect(await main(['notify-test'], run.io)).toBe(2);
     expect(run.out).toEqual(['teams: failed-for-good - teams answered 410 Gone', 'email: delivered', 'webhook: delivered']);
     expect(hook.events()[0]).toMatchObject({ kind: 'test', severity: 'info', tenant: 'Contoso' });
+    // Without a storage setting it touches no storage (never a guessed local emulator), and says so.
+    expect(run.err.join('\n')).toMatch(/channel health is not recorded: no storage setting \(AzureWebJobsStorage\)/);
+  });
+
+  test('storage that does not answer never holds the outcomes back: they are reported, and the unrecorded health is named', async () => {
+    // A storage endpoint nobody listens on: its client retries for seconds; the test answers after its wait.
+    const unreachable = storageEnv().AzureWebJobsStorage!.replace(/TableEndpoint=http:\/\/127\.0\.0\.1:\d+/, 'TableEndpoint=http://127.0.0.1:9');
+    const rt = testRuntime({ ...channelEnv(), AzureWebJobsStorage: unreachable, TABLE_PREFIX: 'Unreachable' });
+    const log = new MemoryLogger();
+    const reports = await runTestAlert(rt, () => new Date(), log, { recordWaitMs: 50 });
+    expect(reports.map((r) => `${r.channel}: ${r.outcome}`)).toEqual(['teams: delivered', 'email: delivered', 'webhook: delivered']);
+    expect(log.lines).toContain('warn channel health was not recorded within 0.05 s: storage did not answer in time; the outcomes reported are as sent');
   });
 
   test('exit 0 when every channel took it; 3 when none is configured', async () => {

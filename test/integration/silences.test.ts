@@ -76,7 +76,7 @@ describe('a silenced alert is recorded, never delivered', () => {
     expect(hook.received).toHaveLength(0);
     const [entry] = await s.alertsInHistory(T);
     expect(entry!.alert.kind).toBe('expiring');
-    expect(entry!.silence).toEqual({ id, until: '2026-12-28T00:00:00.000Z', reason: 'renewal booked with Apple for Monday', held: true });
+    expect(entry!.silence).toEqual({ id, until: '2026-12-28T00:00:00.000Z', reason: 'renewal booked with Apple for Monday', held: true, by: 'Alex' });
 
     // The silence ends (end of 27 December, UTC); two more checks (8 days left): nothing is owed, nothing is sent.
     const afterEnd = await s.cli(['check', '--json'], at(1.7));

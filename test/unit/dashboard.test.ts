@@ -5,7 +5,8 @@ import { yRange } from '../../src/status/dashboard/chart';
 import { collapse } from '../../src/status/dashboard/timeline';
 import { contrast, DARK, LIGHT, ON_TONE, TONE_FILL, type Palette } from '../../src/status/dashboard/palette';
 import type { StatusDocument } from '../../src/status/statusDocument';
-import { dashboardHistory, LONG_PERMISSION, NOW, operatorDocument, THRESHOLDS } from '../support/dashboardFixtures';
+import type { HistoryEntry } from '../../src/storage/records';
+import { alertEvent, dashboardHistory, LONG_PERMISSION, NOW, operatorDocument, THRESHOLDS } from '../support/dashboardFixtures';
 
 function page(over: Partial<DashboardInput> = {}): string {
   return renderDashboard({ doc: operatorDocument(), history: dashboardHistory(200), thresholds: THRESHOLDS, cloud: 'global', generatedAt: NOW, ...over });
@@ -113,6 +114,27 @@ describe('the page', () => {
     // Crossing 7 days and then 3 days are two alerts, not one repeated.
     expect(shape.slice(0, 4)).toEqual(['renewal', 'renewed×1', 'expired×13', 'expiring×1']);
     expect(shape.slice(3).every((s) => s === 'expiring×1')).toBe(true);
+  });
+
+  test('a silenced alert is marked silenced, by whom and until when, never as delivered; held and sent repeats are separate lines', () => {
+    const at = (h: number) => new Date(NOW.getTime() - h * 3600_000);
+    const note = { id: 'sil-7f3a', until: '2027-03-05T23:00:00.000Z', reason: 'renewal booked for Friday', held: true, by: 'Alex' };
+    const expired = (h: number) => alertEvent('expired', 'critical', at(h), `expired repeat ${h}`, 'apns', { id: `apns-expired-${h}` });
+    const history: HistoryEntry[] = [
+      { type: 'alert', at: at(1).toISOString(), alert: expired(1), silence: note },
+      { type: 'alert', at: at(7).toISOString(), alert: expired(7), silence: note },
+      { type: 'alert', at: at(13).toISOString(), alert: expired(13) },
+      { type: 'alert', at: at(20).toISOString(), alert: alertEvent('topic_changed', 'critical', at(20), 'new topic', 'apns', { id: 'apns-topic_changed-1' }), silence: { ...note, id: 'sil-all', held: false } },
+    ];
+    const lines = collapse(history).map((l) => (l.type === 'alerts' ? `${l.newest.kind}×${l.count}${l.silence?.held === true ? ' held' : ''}` : l.entry.type));
+    expect(lines).toEqual(['expired×2 held', 'expired×1', 'topic_changed×1']);
+    const html = page({ history });
+    const items = /<ol class="timeline"[\s\S]*?<\/ol>/.exec(html)![0].split('<li');
+    expect(items[1]).toContain('<span class="pill tone-neutral"><span class="icon" aria-hidden="true">⊘</span> Silenced: not sent</span>');
+    expect(items[1]).toMatch(/data-testid="silenced">Silenced by Alex until <time datetime="2027-03-05T23:00:00.000Z"[^]*\(renewal booked for Friday\): recorded here, sent on no channel/);
+    expect(items[2]).not.toContain('Silenced');
+    expect(items[3]).toContain('data-testid="silence-overridden">A silence by Alex (renewal booked for Friday) matched, but this alert opens a critical incident: it was sent anyway.');
+    expect(items[3]).not.toContain('not sent');
   });
 
   test('after a renewal the chart stops at one and a half times the largest threshold: thresholds apart, 365 written at the top, the renewal marked', () => {

@@ -39,3 +39,10 @@ test('a long card folds its steps and facts into <details>, keeping the title, t
   expect(after).toContain('How to renew');
   expect(after).toMatch(/<\/details><p class="ac-actions"><a class="button" href="https:\/\/intune\.microsoft\.com/);
 });
+
+test('the count reads in proper plurals: "1 message", "0 messages"', () => {
+  const one = renderInboxPage([{ channel: 'teams', at: at(0), target: 'POST /teams', body: JSON.stringify(buildTeamsPayload(view)) }]);
+  expect(one).toContain('<title>Inbox: 1 message</title>');
+  expect(one).toContain('<p class="summary">1 message, newest first');
+  expect(renderInboxPage([])).toContain('<title>Inbox: 0 messages</title>');
+});

@@ -134,6 +134,7 @@ describe('a new silence is refused by the field that is wrong', () => {
     [{ reason: 'x'.repeat(501) }, 'reason', 'at most 500 characters'],
     [{ reason: '\uD800' }, 'reason', 'lone surrogate'],
     [{ by: 7 }, 'by', 'must be a string'],
+    [{ kind: 'channel_failing' }, 'kind', 'channel_failing alerts are about the monitor\'s channels and carry subject apns: silence them with subject apns'],
   ])('%j → %s', (change, field, problem) => {
     const r = checkSilenceInput({ ...ok, ...change }, NOW, null);
     expect(r.ok ? null : r.field).toBe(field);
@@ -160,6 +161,17 @@ function alert(over: Partial<AlertEvent> = {}): AlertEvent {
 }
 
 describe('matching', () => {
+  test('a channel alert is held only by a silence that names its kind, never by one meant for the credential', () => {
+    const failing = alert({ id: 'channel-teams-failing-1', kind: 'channel_failing', subjectName: 'teams' });
+    expect(silenceMatches(silence(), failing, NOW)).toBe(false);
+    expect(silenceMatches(silence({ kind: 'channel_failing' }), failing, NOW)).toBe(true);
+    expect(silenceMatches(silence(), alert({ kind: 'channel_recovered', severity: 'info' }), NOW)).toBe(false);
+    // The notify function decides with the same rule.
+    expect(silenceNotes([failing], [silence()], NOW, mayOpenCriticalIncident).size).toBe(0);
+    const sub = { subject: 'apns', kind: 'channel_failing', until: '2027-03-05', reason: 'Teams connector being replaced' };
+    expect(checkSilenceInput(sub, NOW, null).ok).toBe(true);
+  });
+
   test('subject, credential and kind, while now < until', () => {
     expect(silenceMatches(silence(), alert(), NOW)).toBe(true);
     expect(silenceMatches(silence({ subject: 'vpp_token' }), alert(), NOW)).toBe(false);

@@ -139,6 +139,10 @@ describe('what is stored always fits one Table property', () => {
     expect(refusal({ ...expiring, daysRemaining: 1e21 })).toEqual({ field: 'daysRemaining', problem: 'must be at most 100000' });
     expect(refusal({ ...expiring, thresholdDays: -1 })).toEqual({ field: 'thresholdDays', problem: 'must be at least 0' });
   });
+
+  test('an empty text is refused in a proper plural, never "character(s)"', () => {
+    expect(refusal({ ...expiring, summary: '' })).toEqual({ field: 'summary', problem: 'must have at least 1 character' });
+  });
 });
 
 test('dates are date-times that exist, with an offset', () => {

@@ -32,9 +32,9 @@ const ICON: Record<Tone, string> = { ok: '✓', warning: '!', critical: '✕', e
 /** Worst first: the order of cards after those with open incidents. */
 export const STATUS_RANK: Record<CertificateStatus, number> = { expired: 0, critical: 1, unknown: 2, warning: 3, ok: 4, not_configured: 5 };
 
-/** A small filled label: symbol (hidden from screen readers, the word says it) and word. */
-export function pill(tone: Tone, label: string): string {
-  return `<span class="pill tone-${tone}"><span class="icon" aria-hidden="true">${ICON[tone]}</span> ${esc(label)}</span>`;
+/** A small filled label: symbol (hidden from screen readers, the word says it) and word; the symbol is the tone's unless one is given. */
+export function pill(tone: Tone, label: string, symbol: string = ICON[tone]): string {
+  return `<span class="pill tone-${tone}"><span class="icon" aria-hidden="true">${symbol}</span> ${esc(label)}</span>`;
 }
 
 export function statusPill(status: CertificateStatus): string {
