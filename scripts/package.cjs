@@ -1,8 +1,8 @@
 // npm run package: builds the deployment package that `azd deploy` (azure.yaml `dist`) and
 // `az functionapp deployment source config-zip` upload, and prints its size.
 //
-//   build/package/  the function app's bundle (dist/functions.js from scripts/build.cjs, with its
-//                   source map and the bundled packages' licences), host.json, and a
+//   build/package/  the function app's bundle (dist/functions.js from scripts/build.cjs, with the
+//                   bundled packages' licences), host.json, and a
 //                   package.json whose `main` names the bundle and which declares no dependencies:
 //                   the bundle holds them all except @azure/functions-core, which the Functions
 //                   host's Node worker provides. No node_modules.
@@ -104,7 +104,9 @@ fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(path.join(stage, 'dist'), { recursive: true });
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 if (pkg.main !== 'dist/functions.js') fail(`package.json main is ${JSON.stringify(pkg.main)}, expected "dist/functions.js" (the bundle)`);
-for (const file of ['functions.js', 'functions.js.map', 'functions.js.LEGAL.txt', 'THIRD_PARTY_NOTICES.txt']) {
+// No source map: the worker runs without --enable-source-maps, and .funcignore drops *.map anyway;
+// the map of the same build stays in dist/ for reading a deployed stack trace.
+for (const file of ['functions.js', 'functions.js.LEGAL.txt', 'THIRD_PARTY_NOTICES.txt']) {
   const from = path.join(root, 'dist', file);
   if (!fs.existsSync(from)) fail(`dist/${file} is missing after the build`);
   fs.copyFileSync(from, path.join(stage, 'dist', file));

@@ -12,7 +12,7 @@ import { join } from 'node:path';
  */
 
 // The PEM files stay in test/doubles; a bundle that holds this file (dist/demo.js, dist/bench/) finds them there.
-const pemDir = existsSync(join(__dirname, 'loopback-cert.pem')) ? __dirname : join(__dirname, '..', 'test', 'doubles');
+const pemDir = [__dirname, join(__dirname, '..', 'test', 'doubles'), join(__dirname, '..', '..', 'test', 'doubles')].find((dir) => existsSync(join(dir, 'loopback-cert.pem'))) ?? __dirname;
 export const loopbackCaPath = join(pemDir, 'loopback-cert.pem');
 const keyPath = join(pemDir, 'loopback-key.pem');
 
