@@ -57,9 +57,10 @@ const common = {
   sourcesContent: false,
   metafile: true,
   logLevel: 'warning',
-  // Identifiers stay readable (stack traces, error names), whitespace goes.
-  minifyWhitespace: true,
-  minifySyntax: true,
+  // Minified: V8 compiling the bundle is most of a cold start, and it goes with the bytes (1.4 MB
+  // whitespace-minified, 0.9 MB minified). Function and class names are kept (error names, stack
+  // traces); the source map gives the TypeScript lines.
+  minify: true,
   keepNames: true,
   // Bundled third-party licence comments go to one file beside each bundle.
   legalComments: 'linked',
