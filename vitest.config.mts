@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -10,6 +11,10 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/globalSetup.ts'],
     pool: 'forks',
+    // Vitest's default (cores - 1) runs one file at a time on a 2-core machine, while most files spend
+    // their time waiting on Azurite, the loopback doubles and child processes: three files at once
+    // overlap those waits. Files may run side by side: each test has its own TABLE_PREFIX and ports.
+    maxWorkers: Math.max(3, availableParallelism() - 1),
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default', ['json', { outputFile: 'test/artifacts/vitest-results.json' }]],

@@ -1,15 +1,17 @@
 // npm run package: builds the deployment package that `azd deploy` (azure.yaml `dist`) and
 // `az functionapp deployment source config-zip` upload, and prints its size.
 //
-//   build/package/  compiled functions and src (no tests, demo, bench, source maps), host.json,
-//                   package.json, package-lock.json and production dependencies only (npm ci
-//                   --omit=dev, without their type declarations, source maps and docs)
+//   build/package/  the function app's bundle (dist/functions.js from scripts/build.cjs, with the
+//                   bundled packages' licences), host.json, and a
+//                   package.json whose `main` names the bundle and which declares no dependencies:
+//                   the bundle holds them all except @azure/functions-core, which the Functions
+//                   host's Node worker provides. No node_modules.
 //   build/app.zip   the same, zipped
 //
 // Prebuilt rather than remote build: the package that runs is the one tested here, a deployment
 // does not depend on the build service reaching npm, and TypeScript is not needed in Azure.
-// Fails (exit 1) when the zip is 15 MB or larger, or when the packaged app does not register every
-// function it should.
+// Fails (exit 1) when the zip is 15 MB or larger, or when the packaged app, loaded the way the
+// worker loads it, does not register every function in functions/ with its trigger.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -28,21 +30,8 @@ function fail(message) {
 }
 
 function run(command, args, cwd) {
-  // npm is npm.cmd on Windows, which needs a shell.
-  const result = spawnSync(command, args, { cwd, stdio: 'inherit', shell: process.platform === 'win32' });
+  const result = spawnSync(command, args, { cwd, stdio: 'inherit' });
   if (result.status !== 0) fail(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
-}
-
-function copyTree(from, to, keep) {
-  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
-    const source = path.join(from, entry.name);
-    const target = path.join(to, entry.name);
-    if (entry.isDirectory()) copyTree(source, target, keep);
-    else if (keep(entry.name)) {
-      fs.mkdirSync(to, { recursive: true });
-      fs.copyFileSync(source, target);
-    }
-  }
 }
 
 function listFiles(dir, prefix = '') {
@@ -107,53 +96,64 @@ function writeZip(dir, target) {
   return count;
 }
 
-// 1. Compile (the same tsc as `npm run build`).
-let tsc;
-try {
-  tsc = require.resolve('typescript/bin/tsc');
-} catch {
-  fail('TypeScript is not installed: run npm ci first');
-}
-run(process.execPath, [tsc, '-p', 'tsconfig.json'], root);
+// 1. Bundle (the same esbuild build as `npm run build`).
+run(process.execPath, [path.join(__dirname, 'build.cjs'), '--quiet'], root);
 
-// 2. Stage production code only.
+// 2. Stage the bundle and a package.json for it.
 fs.rmSync(out, { recursive: true, force: true });
-fs.mkdirSync(stage, { recursive: true });
-const js = (name) => name.endsWith('.js') || name.endsWith('.json');
-copyTree(path.join(root, 'dist', 'src'), path.join(stage, 'dist', 'src'), js);
-copyTree(path.join(root, 'dist', 'functions'), path.join(stage, 'dist', 'functions'), js);
-for (const file of ['host.json', 'package.json', 'package-lock.json']) fs.copyFileSync(path.join(root, file), path.join(stage, file));
-
-// 3. Production dependencies only, exactly as locked.
-run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], stage);
-
-// Type declarations, source maps and docs of dependencies are never loaded at run time (licences stay).
-const unused = /\.(map|d\.ts|d\.cts|d\.mts|md|markdown)$/i;
-for (const file of listFiles(path.join(stage, 'node_modules'))) {
-  if (unused.test(file)) fs.rmSync(path.join(stage, 'node_modules', file));
+fs.mkdirSync(path.join(stage, 'dist'), { recursive: true });
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+if (pkg.main !== 'dist/functions.js') fail(`package.json main is ${JSON.stringify(pkg.main)}, expected "dist/functions.js" (the bundle)`);
+// No source map: the worker runs without --enable-source-maps, and .funcignore drops *.map anyway;
+// the map of the same build stays in dist/ for reading a deployed stack trace.
+for (const file of ['functions.js', 'functions.js.LEGAL.txt', 'THIRD_PARTY_NOTICES.txt']) {
+  const from = path.join(root, 'dist', file);
+  if (!fs.existsSync(from)) fail(`dist/${file} is missing after the build`);
+  fs.copyFileSync(from, path.join(stage, 'dist', file));
 }
+fs.copyFileSync(path.join(root, 'host.json'), path.join(stage, 'host.json'));
+const deployed = { name: pkg.name, version: pkg.version, description: pkg.description, license: pkg.license, private: true, type: pkg.type, main: pkg.main, engines: pkg.engines };
+fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(deployed, null, 2)}\n`);
 
-// 4. The packaged app must load on its own and register every function.
-const functionFiles = fs.readdirSync(path.join(stage, 'dist', 'functions')).filter((f) => f.endsWith('.js'));
+// 3. The packaged app must load on its own, as the worker loads it (package.json `main`, with
+// @azure/functions-core supplied by the host), and register every function in functions/.
+const functionFiles = fs.readdirSync(path.join(root, 'functions')).filter((f) => f.endsWith('.ts'));
 const probe = spawnSync(
   process.execPath,
   [
     '-e',
-    `const { app } = require('@azure/functions'); const seen = [];
-     app.http = (name) => void seen.push(name); app.timer = (name) => void seen.push(name);
-     for (const f of process.argv.slice(1)) require(require('node:path').resolve('dist/functions', f));
-     console.log(JSON.stringify(seen));`,
-    ...functionFiles,
+    `const Module = require('node:module');
+     const path = require('node:path');
+     const seen = [];
+     let model = null;
+     // What the worker's @azure/functions-core offers the library (azure-functions-nodejs-worker).
+     const core = {
+       setProgrammingModel: (m) => void (model = m),
+       getProgrammingModel: () => model,
+       registerFunction: (metadata) => { seen.push(metadata); return { dispose() {} }; },
+       registerHook: () => ({ dispose() {} }),
+       log: () => undefined,
+     };
+     const load = Module._load;
+     Module._load = function (request, ...rest) { return request === '@azure/functions-core' ? core : load.call(this, request, ...rest); };
+     require(path.resolve(require('./package.json').main));
+     if (model === null || model.name !== '@azure/functions') throw new Error('the programming model was not set');
+     console.log(JSON.stringify(seen.map((m) => {
+       const trigger = Object.values(m.bindings).find((b) => b.direction === 'in');
+       return [m.name, trigger.type, trigger.route ?? trigger.schedule];
+     })));`,
   ],
-  { cwd: stage, encoding: 'utf8' },
+  { cwd: stage, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
 );
 if (probe.status !== 0) fail(`the packaged app does not load:\n${probe.stderr}`);
 const registered = JSON.parse(probe.stdout.trim().split('\n').pop());
 if (registered.length !== functionFiles.length) fail(`the packaged app registered ${registered.length} functions, expected ${functionFiles.length}`);
+const unbound = registered.filter(([, type, on]) => !['httpTrigger', 'timerTrigger'].includes(type) || typeof on !== 'string');
+if (unbound.length > 0) fail(`functions without an HTTP route or timer schedule: ${JSON.stringify(unbound)}`);
 
-// 5. Zip and measure.
+// 4. Zip and measure.
 const files = writeZip(stage, zipPath);
 const bytes = fs.statSync(zipPath).size;
 const mb = (bytes / 1024 / 1024).toFixed(1);
-console.log(`package: ${path.relative(root, zipPath)} ${mb} MB (${bytes} bytes, ${files} files; functions: ${registered.sort().join(', ')})`);
+console.log(`package: ${path.relative(root, zipPath)} ${mb} MB (${bytes} bytes, ${files} files; functions: ${registered.map(([name]) => name).sort().join(', ')})`);
 if (bytes >= MAX_BYTES) fail(`the package is ${mb} MB, over the 15 MB budget`);

@@ -289,9 +289,9 @@ function usage(): string {
   ].join('\n');
 }
 
-/** The version in package.json, found from the source (src/cli) or the build (dist/src/cli). */
+/** The version in package.json, found from the source (src/cli) or the bundle (dist/cli.js). */
 export function version(): string {
-  for (const up of ['../..', '../../..']) {
+  for (const up of ['..', '../..']) {
     try {
       const pkg = JSON.parse(readFileSync(join(__dirname, up, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
       if (pkg.name === 'apns-expiry-monitor' && typeof pkg.version === 'string') return pkg.version;

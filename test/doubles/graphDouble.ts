@@ -11,8 +11,8 @@ import { join } from 'node:path';
  * it; its certificate is trusted through NODE_EXTRA_CA_CERTS (see loopbackCaPath).
  */
 
-// The PEM files stay in test/doubles; the compiled copy of this file (dist/test/doubles) finds them there.
-const pemDir = existsSync(join(__dirname, 'loopback-cert.pem')) ? __dirname : join(__dirname, '..', '..', '..', 'test', 'doubles');
+// The PEM files stay in test/doubles; a bundle that holds this file (dist/demo.js, dist/bench/) finds them there.
+const pemDir = [__dirname, join(__dirname, '..', 'test', 'doubles'), join(__dirname, '..', '..', 'test', 'doubles')].find((dir) => existsSync(join(dir, 'loopback-cert.pem'))) ?? __dirname;
 export const loopbackCaPath = join(pemDir, 'loopback-cert.pem');
 const keyPath = join(pemDir, 'loopback-key.pem');
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main';
@@ -194,8 +194,9 @@ describe('--version and help', () => {
   });
 });
 
+// The installed command: bin/apns-monitor.js runs the esbuild bundle dist/cli.js, which the test
+// run's global setup builds from the sources, so these tests run the bundle end to end.
 const bin = join(__dirname, '..', '..', 'bin', 'apns-monitor.js');
-const built = existsSync(join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js'));
 
 // Asynchronous on purpose: the Graph double lives in this process and must keep answering.
 function runBin(args: string[], env: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }> {
@@ -206,17 +207,28 @@ function runBin(args: string[], env: Record<string, string>): Promise<{ status: 
   });
 }
 
-test.runIf(built)('the installed bin runs a check as a separate process: result on stdout, logs on stderr', async () => {
+test('the installed bin (the bundle) runs a check as a separate process, then status reads it back: result on stdout, logs on stderr', async () => {
+  expect(readFileSync(bin, 'utf8')).toContain("require('../dist/cli.js')");
   graph.certificate = apnsCertificate(new Date(Date.now() + 100 * 86_400_000).toISOString());
   const env = { PATH: process.env['PATH'] ?? '', NODE_EXTRA_CA_CERTS: process.env['NODE_EXTRA_CA_CERTS'] ?? '', ...graph.env(), ...storageEnv() };
+  const graphBefore = graph.requests.length;
   const r = await runBin(['check'], env);
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(r.stdout.trim()).toMatch(/^APNS OK - expires \d{4}-\d\d-\d\d \((99|100) days\) - Apple ID intune-apns@contoso.com \| days_remaining=(99|100);31:;8:$/);
   expect(r.status).toBe(0);
   expect(r.stderr).toMatch(/no alert channel is configured/);
+  expect(graph.requests.length).toBeGreaterThan(graphBefore);
+
+  // A second process reads what the first recorded in Azurite, without asking Graph.
+  const graphAfterCheck = graph.requests.length;
+  const status = await runBin(['status', '--json'], env);
+  expect(status.stderr).not.toMatch(/\n\s+at /);
+  expect(status.status).toBe(0);
+  expect(JSON.parse(status.stdout)).toMatchObject({ status: 'ok', stale: false, daysRemaining: expect.any(Number) as number });
+  expect(graph.requests.length).toBe(graphAfterCheck);
 });
 
-test.runIf(built)('apns-monitor serve runs as a process: prints its URLs, serves, stops on SIGINT', async () => {
+test('apns-monitor serve runs as a process: prints its URLs, serves, stops on SIGINT', async () => {
   const { spawn } = await import('node:child_process');
   graph.certificate = apnsCertificate(new Date(Date.now() + 100 * 86_400_000).toISOString());
   const env = { PATH: process.env['PATH'] ?? '', NODE_EXTRA_CA_CERTS: process.env['NODE_EXTRA_CA_CERTS'] ?? '', ...graph.env(), ...storageEnv(), NOTIFY_KEY: 'serve-key-0123456789' };

@@ -14,13 +14,14 @@ import { rawRequest } from '../support/rawHttp';
 import { storageEnv, testRuntime } from '../support/harness';
 import { sampleEvents } from '../support/sampleEvents';
 
-// 10,000 generated requests to POST /api/notify through the local host, over real sockets, with the
+// Generated requests to POST /api/notify (2,000 from a fixed seed; the long run: FUZZ_TOTAL=10000, and
+// FUZZ_SEED=<n> for another sequence) through the local host, over real sockets, with the
 // real runtime (Azurite) and loopback channels: not one may get a 5xx, every body the validator
 // accepts must be renderable by every channel, and every event accepted is delivered exactly once.
 
-const TOTAL = Number(process.env.FUZZ_TOTAL ?? 10_000);
+const TOTAL = Number(process.env['FUZZ_TOTAL'] ?? 2_000);
 const CONCURRENCY = 8;
-const SEED = 0x9e3779b9;
+const SEED = Number(process.env['FUZZ_SEED'] ?? 0x9e3779b9);
 const KEY = 'fuzz-function-key-0123456789';
 const CAP = 64 * 1024;
 
@@ -406,7 +407,8 @@ test(`${TOTAL} generated requests to /api/notify: no 5xx, everything accepted is
   expect({ missing: [...accepted].filter((id) => !delivered.includes(id)), unexpected: delivered.filter((id) => !accepted.has(id)) }).toEqual({ missing: [], unexpected: [] });
   expect(delivered).toHaveLength(accepted.size);
   expect(byPath('/teams')).toHaveLength(accepted.size);
-  expect(accepted.size).toBeGreaterThan(1000);
+  // A tenth of the requests at least are accepted events (1,000 of the long run's 10,000).
+  expect(accepted.size).toBeGreaterThan(TOTAL / 10);
 
   // And the host still answers.
   const after = await fetch(`http://127.0.0.1:${port}/api/notify`, { method: 'POST', headers: { 'x-functions-key': KEY }, body: JSON.stringify({ ...bases[0], id: 'fz-after' }) });

@@ -281,13 +281,17 @@ describe('the deployed package', () => {
     expect(pkg.scripts['package']).toBe('node scripts/package.cjs');
     const script = read('scripts/package.cjs');
     expect(script).toContain("path.join(out, 'package')");
-    expect(script).toContain("'--omit=dev'");
+    // The function app's bundle (scripts/build.cjs), loaded through package.json main as the worker does.
+    expect(script).toContain("'functions.js'");
+    expect(script).toContain("'@azure/functions-core'");
+    expect((JSON.parse(read('package.json')) as { main: string }).main).toBe('dist/functions.js');
     expect(script).toContain('15 * 1024 * 1024');
   });
 
-  test('.funcignore keeps node_modules (a prebuilt package) and drops nothing inside it', () => {
+  test('.funcignore drops node_modules (the bundle holds the dependencies) and what is not the app', () => {
     const patterns = read('.funcignore').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
-    expect(patterns.some((p) => /node_modules/.test(p))).toBe(false);
+    expect(patterns).toContain('/node_modules');
+    expect(patterns).not.toContain('/dist');
     // Unanchored names would also match directories inside dependencies.
     for (const p of patterns) expect(p.startsWith('/') || p === '*.map', p).toBe(true);
   });
