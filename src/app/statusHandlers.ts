@@ -23,7 +23,7 @@ function onlyGet(request: HttpRequest): HttpResponseInit | null {
   return request.method === 'GET' || request.method === 'HEAD' ? null : json(405, { error: `method ${request.method} is not allowed: use GET` }, { allow: 'GET, HEAD' });
 }
 
-const BADGE_LABELS: Record<SubjectKind, string> = { apns: 'APNs', vpp_token: 'VPP', ade_token: 'ADE' };
+const BADGE_LABELS: Record<SubjectKind, string> = { apns: 'APNs', vpp_token: 'VPP', ade_token: 'ADE', device_certificate: 'Device certs' };
 
 /**
  * What a badge shows for one kind of credential: its worst entry (a tenant's VPP tokens are one

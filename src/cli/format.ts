@@ -23,7 +23,7 @@ export interface StatusView {
   subjects?: readonly SubjectEntry[];
 }
 
-const SUBJECT_LABEL: Record<SubjectEntry['subject'], string> = { apns: 'push certificate', vpp_token: 'VPP token', ade_token: 'ADE token' };
+const SUBJECT_LABEL: Record<SubjectEntry['subject'], string> = { apns: 'push certificate', vpp_token: 'VPP token', ade_token: 'ADE token', device_certificate: 'device certificates' };
 const RANK: Record<CertificateStatus, number> = { ok: 0, not_configured: 0, warning: 1, unknown: 2, critical: 3, expired: 4 };
 
 /** One token in words: `VPP token "Contoso" expires 2027-01-05 (5 days), state invalid`. */
