@@ -61,6 +61,12 @@ param vppTokenThresholdDays string = ''
 
 @description('Alert thresholds (days) for ADE tokens; empty: THRESHOLD_DAYS.')
 param adeTokenThresholdDays string = ''
+
+@description('Alert thresholds (days) for device certificates (WATCH names device_certificate).')
+param deviceCertThresholdDays string = '30,14,7,1'
+
+@description('The app\'s public address for links in alerts (e.g. to the device-certificate list); empty: https://WEBSITE_HOSTNAME.')
+param publicBaseUrl string = ''
 @description('Deadline of every outbound call (Entra, Graph, Teams, webhook), 1-120 seconds.')
 param httpTimeoutSeconds string = '30'
 @description('Budget of one read of the certificate, retries included; below host.json functionTimeout (10 min).')
@@ -184,6 +190,8 @@ var monitorSettings = {
   SYNC_STALE_HOURS: syncStaleHours
   VPP_TOKEN_THRESHOLD_DAYS: vppTokenThresholdDays
   ADE_TOKEN_THRESHOLD_DAYS: adeTokenThresholdDays
+  DEVICE_CERT_THRESHOLD_DAYS: deviceCertThresholdDays
+  PUBLIC_BASE_URL: publicBaseUrl
   HTTP_TIMEOUT_SECONDS: httpTimeoutSeconds
   CHECK_BUDGET_SECONDS: checkBudgetSeconds
   TEAMS_WEBHOOK_URL: teamsRef

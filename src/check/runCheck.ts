@@ -22,6 +22,8 @@ import type { CheckRecord, SilenceNote } from '../storage/records';
 import type { Silence } from '../status/operatorModel';
 import { criticalOpeners, silenceNotes } from '../silences/match';
 import { silencesForCheck, type SilenceStore } from '../silences/store';
+import { commitDeviceCertificates, type DeviceCertificateRunner, type DeviceCertOutcome } from '../subjects/device_certificate/runner';
+import { deviceCertEntry } from '../subjects/device_certificate/status';
 
 export interface CheckDeps {
   readCertificate: (deadline?: Deadline) => Promise<ReadOutcome>;
@@ -44,6 +46,8 @@ export interface CheckDeps {
   tokenSubjects?: readonly TokenSubjectRunner[];
   /** Where the silences in force are read (issue 15); none apply without it. */
   silences?: Pick<SilenceStore, 'inForce'>;
+  /** Issue 12: the device certificates, when WATCH names device_certificate. */
+  deviceCertificates?: DeviceCertificateRunner | null;
 }
 
 /** An open incident as status and the CLI show it. */
@@ -234,10 +238,12 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
   const watchApns = deps.watchApns ?? true;
   const runners = deps.tokenSubjects ?? [];
   const readAt = deps.now();
-  const [apnsRead, tokenReads, silences] = await Promise.all([
+  const devices = deps.deviceCertificates ?? null;
+  const [apnsRead, tokenReads, silences, deviceScan] = await Promise.all([
     watchApns ? deps.readCertificate(deadline) : Promise.resolve(null),
     Promise.all(runners.map((r) => r.read(deadline, readAt))),
     silencesForCheck(deps.silences, readAt, deps.log, deps.redact),
+    devices === null ? Promise.resolve(null) : devices.scan(deadline, readAt),
   ]);
   const now = deps.now();
 
@@ -254,8 +260,19 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
       unrecorded.push({ subject: runner.subject, id: null, name: null, status: 'unknown', daysRemaining: null, expirationDateTime: null, appleIdentifier: null, state: null, lastSyncDateTime: null, error });
     }
   }
-  const alerts = [...(apns?.alerts ?? []), ...tokens.flatMap((t) => t.alerts)];
-  const silenced = new Map([...(apns?.silenced ?? []), ...tokens.flatMap((t) => [...t.silenced])]);
+  // Issue 12: its own state row and list, so a failure to record it never holds the others' alerts up.
+  let deviceOutcome: DeviceCertOutcome | null = null;
+  if (devices !== null && deviceScan !== null) {
+    try {
+      deviceOutcome = await commitDeviceCertificates(devices, deviceScan, now, readStartedAt, silences, { tenant: deps.tenant, redact: deps.redact, log: deps.log, newEpoch });
+    } catch (e) {
+      const error = `could not record the device certificates: ${deps.redact(e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e))}`;
+      deps.log.error(`check: ${error}`);
+      unrecorded.push({ subject: 'device_certificate', id: null, name: 'Device certificates', status: 'unknown', daysRemaining: null, expirationDateTime: null, appleIdentifier: null, state: null, lastSyncDateTime: null, error });
+    }
+  }
+  const alerts = [...(apns?.alerts ?? []), ...tokens.flatMap((t) => t.alerts), ...(deviceOutcome?.alerts ?? [])];
+  const silenced = new Map([...(apns?.silenced ?? []), ...tokens.flatMap((t) => [...t.silenced]), ...(deviceOutcome?.silenced ?? [])]);
 
   try {
     await deps.store.appendHistory(apns?.check ?? null, alerts, now.toISOString(), randomUUID().slice(0, 8), silenced);
@@ -290,9 +307,10 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
   const subjects = [
     ...(apns === null ? [] : [apnsEntry(apns.recorded)]),
     ...tokens.flatMap((t) => tokenEntries(t.subject, t.lastRead.outcome, t.state, now, t.policy)),
+    ...(deviceOutcome === null || devices === null ? [] : [deviceCertEntry(deviceOutcome.state, now, devices.policy)]),
     ...unrecorded,
   ];
-  const incidents = [...(apns === null ? [] : openIncidentsOf(apns.state)), ...tokens.flatMap((t) => openIncidentsOf(t.state))];
+  const incidents = [...(apns === null ? [] : openIncidentsOf(apns.state)), ...tokens.flatMap((t) => openIncidentsOf(t.state)), ...(deviceOutcome === null ? [] : openIncidentsOf(deviceOutcome.state))];
   const recorded = apns?.recorded ?? null;
   return {
     status: withIncidents(worstStatus(subjects.map((e) => e.status)), worstIncidentSeverity(incidents)),

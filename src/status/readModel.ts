@@ -2,11 +2,13 @@ import type { Runtime } from '../app/runtime';
 import { newChannelHealth, publicHealth } from '../notify/channelHealth';
 import type { LoadedState } from '../storage/monitorStore';
 import type { ChannelHealth } from './operatorModel';
-import { buildStatusDocument, staleAfterMs, type StatusDocument, type TokenSnapshot } from './statusDocument';
+import { buildStatusDocument, staleAfterMs, type DeviceCertSnapshot, type StatusDocument, type TokenSnapshot } from './statusDocument';
 
 export interface ReadModel {
   loaded: LoadedState;
   tokens: TokenSnapshot[];
+  /** Issue 12: null when WATCH does not name device_certificate. */
+  devices: DeviceCertSnapshot | null;
   staleAfterMs: number;
   /** Null before the first check. */
   doc: StatusDocument | null;
@@ -29,14 +31,16 @@ export async function loadChannelHealth(rt: Pick<Runtime, 'store' | 'channels' |
  * left recomputed at `at`. No Graph call.
  */
 export async function loadReadModel(rt: Runtime, at: Date): Promise<ReadModel> {
-  const [loaded, tokens, silences, channels] = await Promise.all([
+  const runner = rt.deviceCertificates;
+  const [loaded, tokens, silences, channels, devices] = await Promise.all([
     rt.store.loadState(),
     Promise.all(rt.tokenSubjects.map(async (r): Promise<TokenSnapshot> => ({ subject: r.subject, policy: r.policy, loaded: await rt.store.loadSubject(r.subject) }))),
     rt.silences.inForce(at),
     loadChannelHealth(rt),
+    runner === null ? Promise.resolve(null) : runner.store.loadState().then((l): DeviceCertSnapshot => ({ state: l.state, policy: runner.policy })),
   ]);
   const staleAfter = staleAfterMs(rt.config.checkSchedule, at);
-  const doc = buildStatusDocument(loaded, at, rt.config.policy, staleAfter, rt.config.tenantName, tokens);
+  const doc = buildStatusDocument(loaded, at, rt.config.policy, staleAfter, rt.config.tenantName, tokens, devices);
   // The silences in force at `at` (an ended one is never listed, whether or not its row is pruned yet).
-  return { loaded, tokens, staleAfterMs: staleAfter, doc: doc === null ? null : { ...doc, silences, channels } };
+  return { loaded, tokens, devices, staleAfterMs: staleAfter, doc: doc === null ? null : { ...doc, silences, channels } };
 }

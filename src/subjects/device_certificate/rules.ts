@@ -59,6 +59,8 @@ export interface DeviceCertState extends OccurrenceState, MonitorHealth {
   generation: number;
   /** The UTC day the last `expired` summary was raised. */
   lastExpiredAlertDay: string | null;
+  /** When the last scan (complete or not) was decided: tells a concurrent run whether this one covers its own. */
+  lastAttemptAt: string | null;
 }
 
 export const INITIAL_DEVICE_CERT_STATE: DeviceCertState = {
@@ -71,6 +73,7 @@ export const INITIAL_DEVICE_CERT_STATE: DeviceCertState = {
   listDigest: null,
   generation: 0,
   lastExpiredAlertDay: null,
+  lastAttemptAt: null,
 };
 
 /** A scan that read every page, or one that did not (and so proves nothing about any certificate). */
@@ -203,7 +206,7 @@ export function decideDeviceCertificates(prev: DeviceCertState, scan: DeviceCert
       prev.summary === null
         ? { scannedAt: null, scanned: 0, superseded: 0, totalAtRisk: 0, expired: 0, revocationFailed: 0, earliestExpirationDateTime: null, buckets: emptyBuckets(), issuers: [], byBucketAndIssuer: [], lastError: scan.error }
         : { ...prev.summary, lastError: scan.error };
-    return { alerts, next: { ...prev, ...ledger.state, ...failure.next, summary }, rows: null };
+    return { alerts, next: { ...prev, ...ledger.state, ...failure.next, summary, lastAttemptAt: occurredAt }, rows: null };
   }
 
   const result = scan.result;
@@ -292,6 +295,7 @@ export function decideDeviceCertificates(prev: DeviceCertState, scan: DeviceCert
       listDigest: listDigest(result.certificates, ctx.now, thresholds),
       generation,
       lastExpiredAlertDay,
+      lastAttemptAt: occurredAt,
     },
     rows,
   };
