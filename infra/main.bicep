@@ -35,6 +35,8 @@ param tenantName string = ''
 
 @description('Grant the Graph application permissions to the managed identity with the Microsoft Graph Bicep extension. Needs a deployer who may grant app roles (Privileged Role Administrator or Global Administrator); otherwise set false and run infra/grant-graph-permissions.sh.')
 param grantGraphPermissions bool = true
+@description('Also grant DeviceManagementConfiguration.Read.All, which the device_certificate subject (WATCH) reads with. Off by default: only needed when WATCH includes device_certificate. Without grantGraphPermissions run infra/grant-graph-permissions.sh --device-certificates.')
+param grantDeviceCertificateRead bool = false
 
 @description('Read Intune in another tenant than this subscription: the app registration there (client secret in Key Vault). Empty uses the managed identity.')
 param intuneTenantId string = ''
@@ -245,6 +247,7 @@ module graphPermissions 'modules/graph-permissions.bicep' = if (grantGraphPermis
   params: {
     principalId: functionApp.outputs.principalId
     grantMailSend: !empty(emailFrom) && mailSendScope == 'entra'
+    grantDeviceCertificateRead: grantDeviceCertificateRead
   }
 }
 
