@@ -362,9 +362,11 @@ export class GraphDouble {
     const select = selectParam === null ? undefined : selectParam.split(',');
     const unknown = select?.find((f) => !DEVICE_CERT_FIELDS.has(f));
     if (unknown !== undefined) return send(400, { error: { code: 'BadRequest', message: `Could not find a property named '${unknown}' on type 'microsoft.graph.managedAllDeviceCertificateState'.` } });
-    const top = Number(url.searchParams.get('$top') ?? '1000');
+    // The skip token carries the page size asked for first, as Graph's opaque tokens do.
+    const token = /^page-(\d+)-(\d+)$/.exec(url.searchParams.get('$skiptoken') ?? '');
+    const top = Number(token?.[2] ?? url.searchParams.get('$top') ?? '1000');
     const size = this.deviceCertificatePageSize ?? Math.min(1000, Number.isInteger(top) && top > 0 ? top : 1000);
-    const skip = Number(/^page-(\d+)$/.exec(url.searchParams.get('$skiptoken') ?? '')?.[1] ?? '0');
+    const skip = Number(token?.[1] ?? '0');
     const pageIndex = Math.floor(skip / size);
     const script = this.deviceCertificatePageScript.get(pageIndex);
     if (script !== undefined) {
@@ -384,7 +386,7 @@ export class GraphDouble {
     const body: Record<string, unknown> = { '@odata.context': `${this.origin}/beta/$metadata#deviceManagement/deviceConfigurationsAllManagedDeviceCertificateStates`, value };
     if (skip + size < total) {
       // Graph keeps $select in the link and drops $top (the skip token carries the paging).
-      body['@odata.nextLink'] = `${this.origin}/beta${DEVICE_CERT_PATH}?${[...(selectParam === null ? [] : [`$select=${selectParam}`]), `$skiptoken=page-${skip + size}`].join('&')}`;
+      body['@odata.nextLink'] = `${this.origin}/beta${DEVICE_CERT_PATH}?${[...(selectParam === null ? [] : [`$select=${selectParam}`]), `$skiptoken=page-${skip + size}-${size}`].join('&')}`;
     }
     return send(200, body);
   }

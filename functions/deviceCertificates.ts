@@ -1,0 +1,6 @@
+import { app } from '@azure/functions';
+import { httpFunction } from '../src/app/functionDefinitions';
+
+// GET /api/device-certificates?withinDays=N&format=json|csv: the stored list of device certificates at risk.
+const fn = httpFunction('deviceCertificates');
+app.http(fn.name, { route: fn.route, methods: fn.methods, authLevel: fn.authLevel, handler: fn.handler });
