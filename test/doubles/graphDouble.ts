@@ -92,7 +92,7 @@ export class GraphDouble {
    * Device certificates (issue 12) at /beta/deviceManagement/deviceConfigurationsAllManagedDeviceCertificateStates:
    * an array, or a page source that makes each page on demand (200,000 never held at once).
    */
-  deviceCertificateStates: ReadonlyArray<Record<string, unknown>> | DeviceCertificatePages = [];
+  deviceCertificateStates: ReadonlyArray<object> | DeviceCertificatePages = [];
   /** One-off answers for the device certificates, used before the data (any page). */
   readonly deviceCertificateStatesScript: ScriptedResponse[] = [];
   /** One-off answers for one page (0 the first) of the device certificates, used once each. */
@@ -422,7 +422,7 @@ export class GraphDouble {
 /** A page source for many device certificates: `page(skip, count)` makes items skip … skip+count-1. */
 export interface DeviceCertificatePages {
   total: number;
-  page: (skip: number, count: number) => Array<Record<string, unknown>>;
+  page: (skip: number, count: number) => object[];
 }
 
 const DEVICE_CERT_PATH = '/deviceManagement/deviceConfigurationsAllManagedDeviceCertificateStates';

@@ -47,7 +47,7 @@ function setup(extra: Record<string, string> = {}) {
   const runtime = (): Runtime => make(env);
   const context = () => new InvocationContext({ functionName: 'test', logHandler: () => undefined });
   const list = async (now: Date, query: Record<string, string> = {}) => {
-    const res = await makeDeviceCertificatesHandler(runtime, () => now)(new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/device-certificates', query }), context());
+    const res = await makeDeviceCertificatesHandler(runtime, () => now)(new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/device-certificates', query }));
     return { status: res.status ?? 200, body: String(res.body ?? ''), json: res.jsonBody as ListDocument & { error?: string; field?: string }, headers: (res.headers ?? {}) as Record<string, string> };
   };
   const view = async (name: 'status' | 'metrics', now: Date) => {
