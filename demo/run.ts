@@ -15,7 +15,7 @@ import { startLocalHost } from '../src/localHost/serve';
 import { startAzurite } from '../test/doubles/azurite';
 import { GraphDouble } from '../test/doubles/graphDouble';
 import { readMail } from '../test/doubles/mimeReader';
-import { compressedYear, demoTokens, YEAR_SPAN_AFTER_EXPIRY } from '../test/doubles/simulatedTenant';
+import { compressedYear, demoDeviceCertificates, demoTokens, YEAR_SPAN_AFTER_EXPIRY } from '../test/doubles/simulatedTenant';
 import { WebhookReceiver, type ReceivedRequest } from '../test/doubles/webhookReceiver';
 
 const once = process.argv.includes('--once');
@@ -30,7 +30,8 @@ function describeDelivery(r: ReceivedRequest, secret: string): string {
     return `Teams card: "${card.fallbackText ?? ''}"`;
   }
   const event = body as unknown as AlertEvent;
-  const about = event.subject === 'apns' ? '' : ` ${event.subject === 'vpp_token' ? 'VPP' : 'ADE'} "${event.subjectName ?? event.subjectId ?? ''}"`;
+  const about =
+    event.subject === 'apns' ? '' : event.subject === 'device_certificate' ? ` ${event.count ?? ''} device certificates` : ` ${event.subject === 'vpp_token' ? 'VPP' : 'ADE'} "${event.subjectName ?? event.subjectId ?? ''}"`;
   const signed = r.headers['x-signature-256'] === `sha256=${createHmac('sha256', secret).update(r.body).digest('hex')}`;
   return `webhook: [${event.severity}]${about} ${event.kind}${event.thresholdDays === null ? '' : ` (${event.thresholdDays}-day threshold)`} ${signed ? '(signature verified)' : '(BAD SIGNATURE)'}`;
 }
@@ -61,6 +62,8 @@ async function main(): Promise<number> {
         WEBHOOK_URL: inbox.url('/webhook'),
         WEBHOOK_SECRET: secret,
         NOTIFY_URL: 'inprocess',
+        // Device certificates (issue 12) too: the simulated tenant serves a few thousand.
+        WATCH: 'apns,vpp_token,ade_token,device_certificate',
       },
       { graph: { retryDelaySeconds: 0, networkRetryDelayMs: 10 } },
     );
@@ -73,6 +76,7 @@ async function main(): Promise<number> {
       const tokens = demoTokens(step.at, expiry);
       graph.vppTokens = tokens.vppTokens;
       graph.depOnboardingSettings = tokens.depOnboardingSettings;
+      graph.deviceCertificateStates = demoDeviceCertificates(step.at);
       const happened = [step.event, tokens.event].filter((e): e is string => e !== null);
       if (happened.length > 0) console.log(`\n  ── ${step.at.toISOString().slice(0, 10)}: ${happened.join('; ')}`);
       const result = await runCheck(checkDeps(runtime, quiet, () => step.at));
@@ -98,6 +102,7 @@ async function main(): Promise<number> {
     const host = await startLocalHost({ runtime, port: 7071, key: null, log: () => undefined }).catch(() => startLocalHost({ runtime, port: 0, key: null, log: () => undefined }));
     console.log(`\nDashboard:  ${host.url}/api/dashboard`);
     console.log(`Status:     ${host.url}/api/status   History: ${host.url}/api/history   Badge: ${host.url}/api/badge.svg`);
+    console.log(`Device certificates at risk: ${host.url}/api/device-certificates?format=csv   (or: apns-monitor device-certs)`);
     console.log(`Inbox:      ${inbox.url('/')}   (what Teams, email and the webhook received, as a person would see it)`);
     console.log('Press Ctrl+C to stop.');
     await new Promise<void>((resolve) => {
