@@ -52,7 +52,7 @@ param warningDays string = '30'
 param criticalDays string = '7'
 param expiredRepeatHours string = '24'
 
-@description('The Apple credentials watched: apns, vpp_token, ade_token (comma-separated).')
+@description('What is watched: apns, vpp_token, ade_token, device_certificate (comma-separated; device_certificate needs grantDeviceCertificateRead).')
 param watch string = 'apns,vpp_token,ade_token'
 
 @description('Hours without a successful VPP/ADE token sync before sync_stale is raised.')
