@@ -87,7 +87,7 @@ async function main(): Promise<number> {
       mailSeen = graph.sentMail.length;
       if (step.acknowledge !== undefined) {
         // Incidents stay open until a person has seen them: the demo's admin acknowledges them.
-        const acked = await acknowledgeIncidents(runtime.store, { ids: 'all', by: 'demo admin', note: step.acknowledge, at: step.at }, runtime.tokenSubjects.map((t) => t.subject));
+        const acked = await acknowledgeIncidents(runtime.store, { ids: 'all', by: 'demo admin', note: step.acknowledge, at: step.at }, runtime.tokenSubjects.map((t) => t.subject), runtime.deviceCertificates?.store ?? null);
         if (acked.ok && acked.closed.length > 0) {
           console.log(`  ── the admin acknowledges ${acked.closed.map((i) => `${i.kind.replace(/_/g, ' ')} (${i.id})`).join(', ')}: apns-monitor ack --all --note "${step.acknowledge}"`);
         }

@@ -31,7 +31,7 @@ test("the demo's compressed year fires every alert kind of every credential, eac
     graph.depOnboardingSettings = tokens.depOnboardingSettings;
     graph.deviceCertificateStates = demoDeviceCertificates(step.at);
     await checkAt(runtime, step.at);
-    if (step.acknowledge !== undefined) await acknowledgeIncidents(runtime.store, { ids: 'all', by: 'demo', note: step.acknowledge, at: step.at }, runtime.tokenSubjects.map((t) => t.subject));
+    if (step.acknowledge !== undefined) await acknowledgeIncidents(runtime.store, { ids: 'all', by: 'demo', note: step.acknowledge, at: step.at }, runtime.tokenSubjects.map((t) => t.subject), runtime.deviceCertificates?.store ?? null);
   }
   const events = hook.received.filter((r) => r.path === '/demo').map((r) => JSON.parse(r.body) as AlertEvent);
   const kinds = new Set(events.map((e) => `${e.subject}:${e.kind}`));

@@ -165,6 +165,10 @@ describe('partial scans are not truths', () => {
     expect(hook.events<AlertEvent>().map((e) => `${e.subject}:${e.kind}`)).toEqual(['device_certificate:monitor_failing']);
     const status = await view('status', later(121_000));
     expect(status.json.openIncidents.map((i) => `${i.subject}:${i.kind}`)).toEqual(['device_certificate:monitor_failing']);
+    // A person can acknowledge it like any other incident.
+    const ack = await run(['ack', status.json.openIncidents[0]!.id, '--by', 'tester'], later(122_000));
+    expect(ack.code).toBe(0);
+    expect((await view('status', later(123_000))).json.openIncidents).toEqual([]);
 
     hook.received.length = 0;
     await run(['check'], later(180_000));
