@@ -176,6 +176,17 @@ describe('partial scans are not truths', () => {
   });
 });
 
+describe('deadlines', () => {
+  test('a page that never answers is cut at HTTP_TIMEOUT_SECONDS: the scan fails naming the call, the push certificate is still recorded', async () => {
+    graph.deviceCertificatePageScript.set(1, { status: 200, hang: true });
+    const { run } = setup({ HTTP_TIMEOUT_SECONDS: '1', CHECK_BUDGET_SECONDS: '20' });
+    const r = await run(['check', '--json'], T);
+    const doc = JSON.parse(r.out) as { subjects: Array<{ subject: string; status: string; error: string | null }> };
+    expect(doc.subjects.find((e) => e.subject === 'device_certificate')).toMatchObject({ status: 'unknown', error: expect.stringMatching(/page 2: .*timed out after 1 s/) });
+    expect(doc.subjects.find((e) => e.subject === 'apns')!.status).toBe('ok');
+  });
+});
+
 describe('permissions', () => {
   test('403 names DeviceManagementConfiguration.Read.All; the push certificate keeps being checked and alerted', async () => {
     graph.certificate = apnsCertificate(later(10 * DAY).toISOString());
