@@ -137,6 +137,19 @@ describe('a fleet of 3,000 certificates, paged', () => {
   });
 });
 
+describe('races', () => {
+  test('two checks of the same moment at once: each alert is raised once, the list is whole', async () => {
+    const truth = certificateFleetTruth(FLEET);
+    const { run, list } = setup();
+    const [a, b] = await Promise.all([run(['check'], T), run(['check'], T)]);
+    expect([a.code, b.code]).toEqual([2, 2]);
+    const alerts = deviceAlerts();
+    expect(alerts.filter((e) => e.kind === 'expiring').map((e) => e.thresholdDays)).toEqual([30, 14, 7, 1]);
+    expect(new Set(alerts.map((e) => e.id)).size).toBe(alerts.length);
+    expect((await list(later(1000))).json.count).toBe(truth.expiring + truth.expired);
+  });
+});
+
 describe('partial scans are not truths', () => {
   test('a page that fails mid-scan leaves the snapshot and the list, raises nothing from the incomplete set; twice raises monitor_failing for this subject only; a good scan recovers', async () => {
     // Minutes apart, so no certificate crosses a day meanwhile: only the scans' own outcome is news.
