@@ -21,7 +21,7 @@ import { startLocalHost } from '../src/localHost/serve';
 import { startAzurite } from '../test/doubles/azurite';
 import { GraphDouble } from '../test/doubles/graphDouble';
 import { readMail } from '../test/doubles/mimeReader';
-import { compressedYear, demoTokens, YEAR_SPAN_AFTER_EXPIRY } from '../test/doubles/simulatedTenant';
+import { compressedYear, demoDeviceCertificates, demoTokens, YEAR_SPAN_AFTER_EXPIRY } from '../test/doubles/simulatedTenant';
 import { WebhookReceiver, type ReceivedRequest } from '../test/doubles/webhookReceiver';
 
 const once = process.argv.includes('--once');
@@ -36,7 +36,8 @@ function describeDelivery(r: ReceivedRequest, secret: string): string {
     return `Teams card: "${card.fallbackText ?? ''}"`;
   }
   const event = body as unknown as AlertEvent;
-  const about = event.subject === 'apns' ? '' : ` ${event.subject === 'vpp_token' ? 'VPP' : 'ADE'} "${event.subjectName ?? event.subjectId ?? ''}"`;
+  const about =
+    event.subject === 'apns' ? '' : event.subject === 'device_certificate' ? ` ${event.count ?? ''} device certificates` : ` ${event.subject === 'vpp_token' ? 'VPP' : 'ADE'} "${event.subjectName ?? event.subjectId ?? ''}"`;
   const signed = r.headers['x-signature-256'] === `sha256=${createHmac('sha256', secret).update(r.body).digest('hex')}`;
   return `webhook: [${event.severity}]${about} ${event.kind}${event.thresholdDays === null ? '' : ` (${event.thresholdDays}-day threshold)`} ${signed ? '(signature verified)' : '(BAD SIGNATURE)'}`;
 }
@@ -78,6 +79,8 @@ async function main(): Promise<number> {
         WEBHOOK_URL: inbox.url('/webhook'),
         WEBHOOK_SECRET: secret,
         NOTIFY_URL: 'inprocess',
+        // Device certificates (issue 12) too: the simulated tenant serves a few thousand.
+        WATCH: 'apns,vpp_token,ade_token,device_certificate',
       },
       { graph: { retryDelaySeconds: 0, networkRetryDelayMs: 10 } },
     );
@@ -98,6 +101,7 @@ async function main(): Promise<number> {
       const tokens = demoTokens(step.at, expiry);
       graph.vppTokens = tokens.vppTokens;
       graph.depOnboardingSettings = tokens.depOnboardingSettings;
+      graph.deviceCertificateStates = demoDeviceCertificates(step.at);
       const broken = step.at.getTime() >= DEMO_WEBHOOK_BROKEN.from && step.at.getTime() < DEMO_WEBHOOK_BROKEN.to;
       const happened = [step.event, tokens.event].filter((e): e is string => e !== null);
       if (broken && !webhookBroken) happened.push("the webhook's receiving service is moved: its old address answers 410 Gone");
@@ -131,7 +135,7 @@ async function main(): Promise<number> {
       }
       if (step.acknowledge !== undefined) {
         // Incidents stay open until a person has seen them: the demo's admin acknowledges them.
-        const acked = await acknowledgeIncidents(runtime.store, { ids: 'all', by: 'demo admin', note: step.acknowledge, at: step.at }, runtime.tokenSubjects.map((t) => t.subject));
+        const acked = await acknowledgeIncidents(runtime.store, { ids: 'all', by: 'demo admin', note: step.acknowledge, at: step.at }, runtime.tokenSubjects.map((t) => t.subject), runtime.deviceCertificates?.store ?? null);
         if (acked.ok && acked.closed.length > 0) {
           console.log(`  ── the admin acknowledges ${acked.closed.map((i) => `${i.kind.replace(/_/g, ' ')} (${i.id})`).join(', ')}: apns-monitor ack --all --note "${step.acknowledge}"`);
         }
@@ -158,6 +162,7 @@ async function main(): Promise<number> {
     const host = await startLocalHost({ runtime, port: 7071, key: null, log: () => undefined }).catch(() => startLocalHost({ runtime, port: 0, key: null, log: () => undefined }));
     console.log(`\nDashboard:  ${host.url}/api/dashboard`);
     console.log(`Status:     ${host.url}/api/status   History: ${host.url}/api/history   Badge: ${host.url}/api/badge.svg`);
+    console.log(`Device certificates at risk: ${host.url}/api/device-certificates?format=csv   (or: apns-monitor device-certs)`);
     console.log(`Inbox:      ${inbox.url('/')}   (what Teams, email and the webhook received, as a person would see it)`);
     console.log('Press Ctrl+C to stop.');
     await new Promise<void>((resolve) => {

@@ -35,6 +35,8 @@ param tenantName string = ''
 
 @description('Grant the Graph application permissions to the managed identity with the Microsoft Graph Bicep extension. Needs a deployer who may grant app roles (Privileged Role Administrator or Global Administrator); otherwise set false and run infra/grant-graph-permissions.sh.')
 param grantGraphPermissions bool = true
+@description('Also grant DeviceManagementConfiguration.Read.All, which the device_certificate subject (WATCH) reads with. Off by default: only needed when WATCH includes device_certificate. Without grantGraphPermissions run infra/grant-graph-permissions.sh --device-certificates.')
+param grantDeviceCertificateRead bool = false
 
 @description('Read Intune in another tenant than this subscription: the app registration there (client secret in Key Vault). Empty uses the managed identity.')
 param intuneTenantId string = ''
@@ -50,7 +52,7 @@ param warningDays string = '30'
 param criticalDays string = '7'
 param expiredRepeatHours string = '24'
 
-@description('The Apple credentials watched: apns, vpp_token, ade_token (comma-separated).')
+@description('What is watched: apns, vpp_token, ade_token, device_certificate (comma-separated; device_certificate needs grantDeviceCertificateRead).')
 param watch string = 'apns,vpp_token,ade_token'
 
 @description('Hours without a successful VPP/ADE token sync before sync_stale is raised.')
@@ -61,6 +63,12 @@ param vppTokenThresholdDays string = ''
 
 @description('Alert thresholds (days) for ADE tokens; empty: THRESHOLD_DAYS.')
 param adeTokenThresholdDays string = ''
+
+@description('Alert thresholds (days) for device certificates (WATCH names device_certificate).')
+param deviceCertThresholdDays string = '30,14,7,1'
+
+@description('The app\'s public address for links in alerts (e.g. to the device-certificate list); empty: https://WEBSITE_HOSTNAME.')
+param publicBaseUrl string = ''
 @description('Deadline of every outbound call (Entra, Graph, Teams, webhook), 1-120 seconds.')
 param httpTimeoutSeconds string = '30'
 @description('Budget of one read of the certificate, retries included; below host.json functionTimeout (10 min).')
@@ -186,6 +194,8 @@ var monitorSettings = {
   SYNC_STALE_HOURS: syncStaleHours
   VPP_TOKEN_THRESHOLD_DAYS: vppTokenThresholdDays
   ADE_TOKEN_THRESHOLD_DAYS: adeTokenThresholdDays
+  DEVICE_CERT_THRESHOLD_DAYS: deviceCertThresholdDays
+  PUBLIC_BASE_URL: publicBaseUrl
   HTTP_TIMEOUT_SECONDS: httpTimeoutSeconds
   CHECK_BUDGET_SECONDS: checkBudgetSeconds
   HISTORY_RETENTION_DAYS: historyRetentionDays
@@ -240,6 +250,7 @@ module graphPermissions 'modules/graph-permissions.bicep' = if (grantGraphPermis
   params: {
     principalId: functionApp.outputs.principalId
     grantMailSend: !empty(emailFrom) && mailSendScope == 'entra'
+    grantDeviceCertificateRead: grantDeviceCertificateRead
   }
 }
 

@@ -4,6 +4,7 @@ import { parseSchedule } from './schedule/ncrontab';
 import { defaultOf, type SettingName } from './settings';
 import { SUBJECT_KINDS, type SubjectKind } from './domain/alertEvent';
 import type { TokenPolicy } from './rules/policy';
+import type { DeviceCertPolicy } from './subjects/device_certificate/rules';
 import type { TokenSubjectKind } from './subjects/token';
 import { connectionStringProblem } from './storageConnectionString';
 
@@ -90,6 +91,13 @@ export interface MonitorConfig {
   policy: AlertPolicy;
   /** The Apple credentials watched (WATCH), in the order given. */
   watch: SubjectKind[];
+  /** Device certificates (issue 12): DEVICE_CERT_THRESHOLD_DAYS; warning/critical days are the push certificate's. */
+  deviceCertPolicy: DeviceCertPolicy;
+  /**
+   * Where people reach the app (PUBLIC_BASE_URL, else https://WEBSITE_HOSTNAME), without a trailing
+   * slash; null when neither is known. Alerts link the device-certificate list with it.
+   */
+  publicBaseUrl: string | null;
   /** Thresholds and sync staleness per token subject; warning/critical days are the push certificate's. */
   tokenPolicies: Record<TokenSubjectKind, TokenPolicy>;
   checkSchedule: string;
@@ -125,6 +133,7 @@ export const DEFAULTS = {
   HISTORY_RETENTION_DAYS: defaultOf('HISTORY_RETENTION_DAYS'),
   WATCH: defaultOf('WATCH'),
   SYNC_STALE_HOURS: defaultOf('SYNC_STALE_HOURS'),
+  DEVICE_CERT_THRESHOLD_DAYS: defaultOf('DEVICE_CERT_THRESHOLD_DAYS'),
 };
 
 /** host.json's functionTimeout is 10 minutes: the read's budget leaves half a minute to record the check. */
@@ -254,6 +263,18 @@ function parseEmail(env: Env): EmailConfig | null {
   const to = toRaw.split(',').map((a) => a.trim()).filter((a) => a !== '');
   if (to.length === 0 || to.some((a) => !EMAIL.test(a))) throw new ConfigError('EMAIL_TO', 'a comma-separated list of email addresses', toRaw);
   return { from, to };
+}
+
+/** PUBLIC_BASE_URL (an https URL, path allowed), else the host Azure sets; query and fragment make no base. */
+function parsePublicBaseUrl(env: Env): string | null {
+  const raw = value(env, 'PUBLIC_BASE_URL');
+  if (raw !== undefined) {
+    const url = httpsUrl(env, 'PUBLIC_BASE_URL', false)!;
+    if (/[?#]/.test(raw)) throw new ConfigError('PUBLIC_BASE_URL', 'an https:// URL without a query or fragment, e.g. https://apns-monitor.contoso.com', raw);
+    return url;
+  }
+  const host = value(env, 'WEBSITE_HOSTNAME');
+  return host !== undefined && HOST_AND_PORT.test(host) ? `https://${host}` : null;
 }
 
 function parseTimeZone(env: Env): string | null {
@@ -404,6 +425,8 @@ export function loadConfig(env: Env): MonitorConfig {
     tablePrefix,
     policy: { thresholdDays, warningDays, criticalDays, expiredRepeatHours },
     watch: parseWatch(env),
+    deviceCertPolicy: { thresholdDays: parseThresholds(value(env, 'DEVICE_CERT_THRESHOLD_DAYS') ?? DEFAULTS.DEVICE_CERT_THRESHOLD_DAYS, 'DEVICE_CERT_THRESHOLD_DAYS'), criticalDays, warningDays },
+    publicBaseUrl: parsePublicBaseUrl(env),
     tokenPolicies: {
       vpp_token: { thresholdDays: tokenThresholds(env, 'VPP_TOKEN_THRESHOLD_DAYS', thresholdDays), warningDays, criticalDays, expiredRepeatHours, syncStaleHours },
       ade_token: { thresholdDays: tokenThresholds(env, 'ADE_TOKEN_THRESHOLD_DAYS', thresholdDays), warningDays, criticalDays, expiredRepeatHours, syncStaleHours },

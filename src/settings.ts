@@ -52,6 +52,9 @@ export const SETTINGS = [
   s('SYNC_STALE_HOURS', 'app', '72'),
   s('VPP_TOKEN_THRESHOLD_DAYS', 'app'),
   s('ADE_TOKEN_THRESHOLD_DAYS', 'app'),
+  // Device certificates (issue 12): their own thresholds, and the address alerts link the list with.
+  s('DEVICE_CERT_THRESHOLD_DAYS', 'app', '30,14,7,1'),
+  s('PUBLIC_BASE_URL', 'app'),
   // Deadlines: each outbound call, and the whole read (below host.json's functionTimeout of 10 min).
   s('HTTP_TIMEOUT_SECONDS', 'app', '30'),
   s('CHECK_BUDGET_SECONDS', 'app', '240'),

@@ -10,6 +10,9 @@ param principalId string
 @description('Also grant Mail.Send (only when the email channel is enabled; scope it with Exchange RBAC for Applications).')
 param grantMailSend bool = false
 
+@description('Also grant DeviceManagementConfiguration.Read.All (only when WATCH includes device_certificate: Intune\'s deployed device certificates are read with it).')
+param grantDeviceCertificateRead bool = false
+
 // Microsoft Graph's well-known application ID, the same in every cloud.
 var graphAppId = '00000003-0000-0000-c000-000000000000'
 
@@ -17,6 +20,7 @@ var graphAppId = '00000003-0000-0000-c000-000000000000'
 var appRoles = {
   deviceManagementServiceConfigReadAll: '06a5fe6d-c49d-46a7-b082-56b1b14103c7'
   mailSend: 'b633e1c5-b582-4048-a93e-9f11b44c7e96'
+  deviceManagementConfigurationReadAll: 'dc377aa6-52d8-4e23-b271-2a7ae04cedf3'
 }
 
 resource graph 'Microsoft.Graph/servicePrincipals@v1.0' existing = {
@@ -33,4 +37,12 @@ resource sendMail 'Microsoft.Graph/appRoleAssignedTo@v1.0' = if (grantMailSend) 
   principalId: principalId
   resourceId: graph.id
   appRoleId: appRoles.mailSend
+}
+
+// The device certificate subject (WATCH=…,device_certificate) reads
+// /deviceManagement/deviceConfigurationsAllManagedDeviceCertificateStates, which needs this second read permission.
+resource readDeviceCertificates 'Microsoft.Graph/appRoleAssignedTo@v1.0' = if (grantDeviceCertificateRead) {
+  principalId: principalId
+  resourceId: graph.id
+  appRoleId: appRoles.deviceManagementConfigurationReadAll
 }

@@ -54,7 +54,7 @@ export function makeAckHandler(runtime: () => Runtime = sharedRuntime, now: () =
     const parsed = parse(body);
     if (!parsed.ok) return json(400, { error: `${parsed.field} ${parsed.problem}`, field: parsed.field });
     const rt = runtime();
-    const outcome = await acknowledgeIncidents(rt.store, { ids: parsed.ids, by: parsed.by, note: parsed.note, at: now() }, rt.tokenSubjects.map((t) => t.subject));
+    const outcome = await acknowledgeIncidents(rt.store, { ids: parsed.ids, by: parsed.by, note: parsed.note, at: now() }, rt.tokenSubjects.map((t) => t.subject), rt.deviceCertificates?.store ?? null);
     if (!outcome.ok) return json(404, { error: `no open incident with id ${outcome.unknown.join(', ')}`, field: 'id' });
     return json(200, { acknowledged: outcome.closed.map((i) => ({ id: i.id, kind: i.kind, severity: i.severity, openedAt: i.openedAt })), by: parsed.by, note: parsed.note });
   };

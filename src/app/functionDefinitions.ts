@@ -2,6 +2,7 @@ import type { HttpHandler, HttpMethod, TimerHandler } from '@azure/functions';
 import { ConfigError } from '../config';
 import { makeAckHandler } from './ackHandler';
 import { makeCheckTimerHandler } from './checkHandler';
+import { makeDeviceCertificatesHandler } from './deviceCertificatesHandler';
 import { makeNotifyHandler } from './notifyHandler';
 import { makeSignedNotifyHandler } from './signedNotifyHandler';
 import { makeSilencesHandler } from './silencesHandler';
@@ -80,6 +81,8 @@ export function defineFunctions(runtime: () => Runtime = sharedRuntime, now: () 
       { name: 'notifySigned', route: 'notify/signed', methods: ANY_METHOD, authLevel: 'anonymous', handler: reportSettingErrors(makeSignedNotifyHandler(runtime, now)) },
       { name: 'status', route: 'status', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.status) },
       { name: 'history', route: 'history', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.history) },
+      // Issue 12: the stored list of device certificates at risk (no Graph call).
+      { name: 'deviceCertificates', route: 'device-certificates', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(makeDeviceCertificatesHandler(runtime, now)) },
       { name: 'metrics', route: 'metrics', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.metrics) },
       // The dashboard's "send a test alert" button (issue 15): every channel now, rate-limited.
       { name: 'testAlert', route: 'test-alert', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(makeTestAlertHandler(runtime, now)) },

@@ -19,6 +19,9 @@ import { createTableClient, tableName, type TableRole } from '../storage/tableCl
 import type { CheckDeps } from '../check/runCheck';
 import { createTokenSubjectRunners, type TokenSubjectRunner } from '../subjects/runners';
 import { SilenceStore } from '../silences/store';
+import { createDeviceCertificateReader } from '../subjects/device_certificate/reader';
+import { createDeviceCertificateRunner, type DeviceCertificateRunner } from '../subjects/device_certificate/runner';
+import { DeviceCertificateStore } from '../subjects/device_certificate/store';
 
 /** Everything a handler or command needs, built once from the app settings. */
 export interface Runtime {
@@ -39,11 +42,17 @@ export interface Runtime {
   tokenSubjects: TokenSubjectRunner[];
   /** Silences (issue 15): a row each beside the state. */
   silences: SilenceStore;
+  /** Issue 12: where the device-certificate state and list are kept (read by views even when not watched). */
+  deviceCertificateStore: DeviceCertificateStore;
+  /** Issue 12: the scan, when WATCH names device_certificate; null otherwise. */
+  deviceCertificates: DeviceCertificateRunner | null;
   redact: Redactor;
 }
 
 export interface RuntimeOptions {
   graph?: GraphClientOptions & CertificateReaderOptions;
+  /** Device certificates asked per page ($top); the bench and tests may ask for other sizes. */
+  deviceCertificatePageSize?: number;
 }
 
 export function createChannels(config: MonitorConfig, graph: Client): Notifier[] {
@@ -63,9 +72,16 @@ export function createRuntime(env: Env, options: RuntimeOptions = {}): Runtime {
   const redact = createRedactor(secretsOf(config, env));
   const read = createCertificateReader(client, { graphEndpoint: config.graphEndpoint, ...options.graph });
   const state = table('State');
+  const store = new MonitorStore(state, table('History'));
+  const deviceCertificateStore = new DeviceCertificateStore(store.outbox);
+  const deviceReader = createDeviceCertificateReader(client, { graphEndpoint: config.graphEndpoint, ...options.graph, ...(options.deviceCertificatePageSize === undefined ? {} : { pageSize: options.deviceCertificatePageSize }) });
   return {
     config,
-    store: new MonitorStore(state, table('History')),
+    store,
+    deviceCertificateStore,
+    deviceCertificates: config.watch.includes('device_certificate')
+      ? createDeviceCertificateRunner({ reader: deviceReader, store: deviceCertificateStore, policy: config.deviceCertPolicy, budgetMs: config.checkBudgetMs, redact, publicBaseUrl: config.publicBaseUrl })
+      : null,
     silences: new SilenceStore(state),
     readCertificate: readWithinBudget(read, config.checkBudgetMs, redact),
     notifiers: config.notify === null ? channels : [new NotifyFunctionNotifier(config.notify, config.httpTimeoutMs, channels.map((c) => c.target))],
@@ -90,6 +106,7 @@ export function checkDeps(runtime: Runtime, log: Logger, now: () => Date = () =>
     watchApns: runtime.config.watch.includes('apns'),
     tokenSubjects: runtime.tokenSubjects,
     silences: runtime.silences,
+    deviceCertificates: runtime.deviceCertificates,
     delivery: { claimMs: claimMsFor(runtime.config.httpTimeoutMs) },
     historyRetentionDays: runtime.config.historyRetentionDays,
   };

@@ -9,6 +9,7 @@ import type { CertificateStatus } from '../domain/status';
 import { worstStatus } from '../subjects/subjectEntry';
 import { credentialMetrics } from '../metrics/readModel';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../metrics/prometheus';
+import { deviceCertificateMetrics } from '../metrics/deviceCertificates';
 import { contextLogger } from './checkHandler';
 import { checkDeps, sharedRuntime, type Runtime } from './runtime';
 
@@ -23,7 +24,7 @@ function onlyGet(request: HttpRequest): HttpResponseInit | null {
   return request.method === 'GET' || request.method === 'HEAD' ? null : json(405, { error: `method ${request.method} is not allowed: use GET` }, { allow: 'GET, HEAD' });
 }
 
-const BADGE_LABELS: Record<SubjectKind, string> = { apns: 'APNs', vpp_token: 'VPP', ade_token: 'ADE' };
+const BADGE_LABELS: Record<SubjectKind, string> = { apns: 'APNs', vpp_token: 'VPP', ade_token: 'ADE', device_certificate: 'Device certs' };
 
 /**
  * What a badge shows for one kind of credential: its worst entry (a tenant's VPP tokens are one
@@ -103,7 +104,10 @@ export function makeStatusHandlers(runtime: () => Runtime = sharedRuntime, now: 
           openIncidents: doc?.openIncidents.length ?? 0,
         },
       });
-      return { status: 200, body, headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' } };
+      // Issue 12: the last device-certificate scan, when WATCH names it and one has been recorded.
+      const devices = doc?.deviceCertificates ?? null;
+      const all = devices === null ? body : `${body}${body.endsWith('\n') || body === '' ? '' : '\n'}${deviceCertificateMetrics(devices, tenant)}`;
+      return { status: 200, body: all, headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' } };
     },
 
     async badge(request: HttpRequest): Promise<HttpResponseInit> {

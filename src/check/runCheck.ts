@@ -23,6 +23,8 @@ import type { CheckRecord, SilenceNote } from '../storage/records';
 import type { Silence } from '../status/operatorModel';
 import { criticalOpeners, silenceNotes } from '../silences/match';
 import { silencesForCheck, type SilenceStore } from '../silences/store';
+import { commitDeviceCertificates, type DeviceCertificateRunner, type DeviceCertOutcome } from '../subjects/device_certificate/runner';
+import { deviceCertEntry } from '../subjects/device_certificate/status';
 
 export interface CheckDeps {
   readCertificate: (deadline?: Deadline) => Promise<ReadOutcome>;
@@ -47,6 +49,8 @@ export interface CheckDeps {
   silences?: Pick<SilenceStore, 'inForce'>;
   /** HISTORY_RETENTION_DAYS: older history is deleted once a day, after deliveries. 730 by default. */
   historyRetentionDays?: number;
+  /** Issue 12: the device certificates, when WATCH names device_certificate. */
+  deviceCertificates?: DeviceCertificateRunner | null;
 }
 
 /** An open incident as status and the CLI show it. */
@@ -282,9 +286,11 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
   const watchApns = deps.watchApns ?? true;
   const runners = deps.tokenSubjects ?? [];
   const readAt = deps.now();
-  const [apnsRead, tokenReads] = await Promise.all([
+  const devices = deps.deviceCertificates ?? null;
+  const [apnsRead, tokenReads, deviceScan] = await Promise.all([
     watchApns ? deps.readCertificate(deadline) : Promise.resolve(null),
     Promise.all(runners.map((r) => r.read(deadline, readAt))),
+    devices === null ? Promise.resolve(null) : devices.scan(deadline, readAt),
   ]);
   // Read only when a check raises something: a steady-state check makes no request for them.
   let silenceRead: Promise<readonly Silence[]> | null = null;
@@ -304,8 +310,19 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
       unrecorded.push({ subject: runner.subject, id: null, name: null, status: 'unknown', daysRemaining: null, expirationDateTime: null, appleIdentifier: null, state: null, lastSyncDateTime: null, error });
     }
   }
-  const alerts = [...(apns?.alerts ?? []), ...tokens.flatMap((t) => t.alerts)];
-  const silenced = new Map([...(apns?.silenced ?? []), ...tokens.flatMap((t) => [...t.silenced])]);
+  // Issue 12: its own state row and list, so a failure to record it never holds the others' alerts up.
+  let deviceOutcome: DeviceCertOutcome | null = null;
+  if (devices !== null && deviceScan !== null) {
+    try {
+      deviceOutcome = await commitDeviceCertificates(devices, deviceScan, now, readStartedAt, silences, { tenant: deps.tenant, redact: deps.redact, log: deps.log, newEpoch });
+    } catch (e) {
+      const error = `could not record the device certificates: ${deps.redact(e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e))}`;
+      deps.log.error(`check: ${error}`);
+      unrecorded.push({ subject: 'device_certificate', id: null, name: 'Device certificates', status: 'unknown', daysRemaining: null, expirationDateTime: null, appleIdentifier: null, state: null, lastSyncDateTime: null, error });
+    }
+  }
+  const alerts = [...(apns?.alerts ?? []), ...tokens.flatMap((t) => t.alerts), ...(deviceOutcome?.alerts ?? [])];
+  const silenced = new Map([...(apns?.silenced ?? []), ...tokens.flatMap((t) => [...t.silenced]), ...(deviceOutcome?.silenced ?? [])]);
 
   try {
     await deps.store.appendHistory(apns?.check ?? null, alerts, now.toISOString(), randomUUID().slice(0, 8), silenced);
@@ -322,7 +339,9 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
   if (deps.notifiers.length === 0) deps.log.warn('no alert channel is configured: alerts stay queued until one is (set TEAMS_WEBHOOK_URL, EMAIL_FROM/EMAIL_TO, WEBHOOK_URL or NOTIFY_URL)');
   const rows = [...(apns === null ? [] : [apns.row]), ...tokens.map((t) => t.row)];
   // The state rows say which of their alerts may be undelivered: when none is, the outbox is not read.
-  const mayBePending = alerts.length > 0 || unrecorded.length > 0 || rows.length === 0 || rows.some((r) => r.pending === null || r.pending.length > 0);
+  // Device-certificate alerts and alerts about the channels (named on the push certificate's row) have
+  // no pending list of their own row to tell: with either in play the outbox is always read.
+  const mayBePending = alerts.length > 0 || unrecorded.length > 0 || rows.length === 0 || apns === null || devices !== null || rows.some((r) => r.pending === null || r.pending.length > 0);
   const channelHealth = recorderFor(deps.store, deps.store.outbox, deps.notifiers, { tenant: deps.tenant, now: deps.now, redact: deps.redact, log: deps.log, silences: deps.silences });
   const deliveries = !mayBePending
     ? []
@@ -351,9 +370,10 @@ export async function runCheck(deps: CheckDeps): Promise<CheckResult> {
   const subjects = [
     ...(apns === null ? [] : [apnsEntry(apns.recorded)]),
     ...tokens.flatMap((t) => tokenEntries(t.subject, t.lastRead.outcome, t.state, now, t.policy)),
+    ...(deviceOutcome === null || devices === null ? [] : [deviceCertEntry(deviceOutcome.state, now, devices.policy)]),
     ...unrecorded,
   ];
-  const incidents = [...(apns === null ? [] : openIncidentsOf(apns.state)), ...tokens.flatMap((t) => openIncidentsOf(t.state))];
+  const incidents = [...(apns === null ? [] : openIncidentsOf(apns.state)), ...tokens.flatMap((t) => openIncidentsOf(t.state)), ...(deviceOutcome === null ? [] : openIncidentsOf(deviceOutcome.state))];
   const recorded = apns?.recorded ?? null;
   return {
     status: withIncidents(worstStatus(subjects.map((e) => e.status)), worstIncidentSeverity(incidents)),

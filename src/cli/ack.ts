@@ -24,7 +24,7 @@ export function defaultAcker(env: Record<string, string | undefined>): string | 
 export async function ackCommand(runtime: Runtime, args: AckArgs, io: AckIO, now: Date): Promise<number> {
   const by = args.by === null ? null : cleanText(args.by, MAX_ACK_BY) || null;
   const note = args.note === null ? null : cleanText(args.note, MAX_ACK_NOTE) || null;
-  const outcome = await acknowledgeIncidents(runtime.store, { ids: args.ids, by, note, at: now }, runtime.tokenSubjects.map((t) => t.subject));
+  const outcome = await acknowledgeIncidents(runtime.store, { ids: args.ids, by, note, at: now }, runtime.tokenSubjects.map((t) => t.subject), runtime.deviceCertificates?.store ?? null);
   if (!outcome.ok) {
     const message = `no open incident with id ${outcome.unknown.join(', ')} (apns-monitor status --json lists openIncidents)`;
     // Like every failure of the command line: one line on stdout, one on stderr.

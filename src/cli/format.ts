@@ -23,11 +23,17 @@ export interface StatusView {
   subjects?: readonly SubjectEntry[];
 }
 
-const SUBJECT_LABEL: Record<SubjectEntry['subject'], string> = { apns: 'push certificate', vpp_token: 'VPP token', ade_token: 'ADE token' };
+const SUBJECT_LABEL: Record<SubjectEntry['subject'], string> = { apns: 'push certificate', vpp_token: 'VPP token', ade_token: 'ADE token', device_certificate: 'device certificates' };
 const RANK: Record<CertificateStatus, number> = { ok: 0, not_configured: 0, warning: 1, unknown: 2, critical: 3, expired: 4 };
 
 /** One token in words: `VPP token "Contoso" expires 2027-01-05 (5 days), state invalid`. */
 export function tokenText(e: SubjectEntry): string {
+  // Device certificates are one entry for many: the earliest one speaks for them.
+  if (e.subject === 'device_certificate') {
+    if (e.status === 'unknown') return `device certificates: ${e.error ?? 'could not be read'}`;
+    if (e.expirationDateTime === null || e.daysRemaining === null) return 'device certificates: none at risk';
+    return `device certificates: ${e.daysRemaining < 0 ? `one EXPIRED ${day(e.expirationDateTime)}` : `the first expires ${day(e.expirationDateTime)} (${daysText(e.daysRemaining)})`} (apns-monitor device-certs)`;
+  }
   const who = `${SUBJECT_LABEL[e.subject]} "${e.name ?? e.id ?? 'unknown'}"`;
   if (e.status === 'unknown') return `${who}: ${e.error ?? 'could not be read'}`;
   const parts = [e.expirationDateTime === null || e.daysRemaining === null ? who : e.status === 'expired' ? `${who} EXPIRED ${day(e.expirationDateTime)}` : `${who} expires ${day(e.expirationDateTime)} (${daysText(e.daysRemaining)})`];

@@ -14,6 +14,7 @@ import { ackCommand, defaultAcker } from './ack';
 import { startLocalHost } from '../localHost/serve';
 import { renewCommand } from './renew';
 import { silenceCommand, SilenceUsage } from './silence';
+import { deviceCertsCommand } from './deviceCerts';
 
 /**
  * The command line, a monitoring plugin (Nagios, Icinga, Checkmk): stdout carries one line (or one
@@ -260,6 +261,20 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
     args: { min: 1, max: 2 },
     run: silence,
+  },
+  'device-certs': {
+    synopsis: '[--within-days N] [--json|--csv]',
+    summary: 'list the device certificates at risk (expired or expiring within N days), from storage',
+    details:
+      'The list the last complete scan stored (WATCH must name device_certificate), soonest expiry first: device, user, certificate subject, issuer, expiry, days remaining, thumbprint, serial number. ' +
+      'N defaults to the largest of DEVICE_CERT_THRESHOLD_DAYS and cannot exceed it. CSV is RFC 4180 (CRLF), with text cells that a spreadsheet would run as a formula neutralised. ' +
+      'Exit 0 listed, 2 a bad option, 3 nothing to list (not watched, or no scan yet).',
+    flags: {
+      '--within-days': { value: 'N', help: 'only certificates with at most N whole days left (expired ones included)' },
+      '--json': { help: 'one JSON document instead of the table' },
+      '--csv': { help: 'CSV instead of the table' },
+    },
+    run: deviceCertsCommand,
   },
   serve: {
     synopsis: '[--port N]',

@@ -12,6 +12,7 @@ export const ALERT_KINDS = [
   'sync_failed',
   'sync_stale',
   'sync_recovered',
+  'revocation_failed',
   'monitor_failing',
   'monitor_recovered',
   'channel_failing',
@@ -20,8 +21,11 @@ export const ALERT_KINDS = [
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
-/** The Apple credentials the monitor watches: the MDM push certificate, VPP tokens and ADE tokens. */
-export const SUBJECT_KINDS = ['apns', 'vpp_token', 'ade_token'] as const;
+/**
+ * What the monitor watches: the MDM push certificate, VPP tokens, ADE tokens, and (issue 12) the
+ * certificates Intune deployed to managed devices, as one subject.
+ */
+export const SUBJECT_KINDS = ['apns', 'vpp_token', 'ade_token', 'device_certificate'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
 /** The values a change alert moved away from, so a reader can see what was there before. */
@@ -29,6 +33,21 @@ export interface PreviousValues {
   appleIdentifier: string | null;
   topicIdentifier: string | null;
   expirationDateTime: string | null;
+}
+
+/** Device certificates of one issuer in an aggregated alert (issue 12). */
+export interface CertificateGroup {
+  issuerName: string;
+  count: number;
+  earliestExpirationDateTime: string;
+}
+
+/** One device certificate named in an aggregated alert (issue 12). */
+export interface CertificateSample {
+  deviceName: string;
+  userPrincipalName: string;
+  subjectName: string;
+  expirationDateTime: string;
 }
 
 /**
@@ -67,6 +86,21 @@ export interface AlertEvent {
   lastSyncDateTime: string | null;
   /** ADE: lastSyncErrorCode when it is not 0. */
   syncErrorCode: number | null;
+  /**
+   * Device certificates (issue 12): one alert stands for many certificates. `count`: the certificates
+   * this alert is about (newly crossed the threshold, expired, or whose revocation failed); `totalAtRisk`:
+   * every certificate not superseded, not expired and within the largest threshold. Null (or absent)
+   * for other subjects.
+   */
+  count?: number | null;
+  totalAtRisk?: number | null;
+  earliestExpirationDateTime?: string | null;
+  /** Up to 10 issuers, most certificates first. */
+  groups?: CertificateGroup[] | null;
+  /** Up to 10 certificates, earliest expiry first. */
+  sample?: CertificateSample[] | null;
+  /** The full list (GET /api/device-certificates), when the app knows its public address. */
+  listUrl?: string | null;
 }
 
 /** The fields an alert leaves null when they do not apply: a base every producer spreads its own over. */
@@ -87,4 +121,10 @@ export const NOT_APPLICABLE = {
   state: null,
   lastSyncDateTime: null,
   syncErrorCode: null,
+  count: null,
+  totalAtRisk: null,
+  earliestExpirationDateTime: null,
+  groups: null,
+  sample: null,
+  listUrl: null,
 } as const satisfies Partial<AlertEvent>;

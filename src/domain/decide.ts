@@ -147,6 +147,12 @@ export function decideAlerts(prev: AlertState, read: ReadOutcome, ctx: DecisionC
     state: null,
     lastSyncDateTime: null,
     syncErrorCode: null,
+    count: null,
+    totalAtRisk: null,
+    earliestExpirationDateTime: null,
+    groups: null,
+    sample: null,
+    listUrl: null,
   });
   const raise = (kind: AlertKind, severity: Severity, summary: string, cert: ApnsCertificate | SeenCertificate | null, extra: Partial<AlertEvent> = {}) => {
     const id = ledger.raise(kind, severity, summary, occurredAt, { topicIdentifier: cert?.topicIdentifier ?? null });

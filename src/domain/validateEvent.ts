@@ -19,6 +19,9 @@ interface Rule {
   maximum?: number;
   pattern?: string;
   format?: string;
+  /** Arrays (device-certificate groups and samples): each item's rule, and how many at most. */
+  items?: Rule;
+  maxItems?: number;
 }
 
 export type Validation = { ok: true; event: AlertEvent } | { ok: false; field: string; problem: string };
@@ -108,6 +111,15 @@ function check(rule: Rule, v: unknown, path: string): { field: string; problem: 
     if (rule.minimum !== undefined && v < rule.minimum) return { field: path, problem: `must be at least ${rule.minimum}` };
     if (rule.maximum !== undefined && v > rule.maximum) return { field: path, problem: `must be at most ${rule.maximum}` };
   }
+  if (Array.isArray(v)) {
+    if (rule.maxItems !== undefined && v.length > rule.maxItems) return { field: path, problem: `must have at most ${rule.maxItems} items` };
+    if (rule.items !== undefined) {
+      for (const [i, item] of v.entries()) {
+        const found = check(rule.items, item, `${path}[${i}]`);
+        if (found !== null) return found;
+      }
+    }
+  }
   if (typeOf(v) === 'object') {
     const obj = v as Record<string, unknown>;
     for (const name of rule.required ?? []) if (!Object.hasOwn(obj, name)) return { field: join(path, name), problem: 'is required' };
@@ -133,6 +145,12 @@ function build(obj: Record<string, unknown>): AlertEvent {
   const previous = event.previous as unknown;
   // Present but partial: the missing values are null too (a channel reads every one of them).
   if (previous !== null) event.previous = pick<PreviousValues>((schema as Rule).properties!['previous']!, previous as Record<string, unknown>);
+  // Lists of objects keep only their items' own fields, as the event keeps only its own.
+  for (const name of ['groups', 'sample'] as const) {
+    const list = event[name] as unknown;
+    const itemRule = (schema as Rule).properties![name]!.items!;
+    if (Array.isArray(list)) (event as unknown as Record<string, unknown>)[name] = list.map((item: Record<string, unknown>) => pick(itemRule, item));
+  }
   return event;
 }
 

@@ -3,6 +3,7 @@ import { acknowledgeIncidents as acknowledgeState, type Incident } from '../rule
 import { subjectOfAlertId } from '../rules/occurrences';
 import type { TokenSubjectKind } from '../subjects/token';
 import type { MonitorStore } from '../storage/monitorStore';
+import type { DeviceCertificateStore } from '../subjects/device_certificate/store';
 
 export interface AckRequest {
   ids: string[] | 'all';
@@ -22,13 +23,15 @@ export const MAX_ACK_NOTE = 2000;
  * incidents in its own state row; an id names its credential (`apns-…`, `vpp_token-…`, `ade_token-…`).
  * All or nothing: one unknown id refuses the whole request, so a typo never half-acknowledges a list.
  */
-export async function acknowledgeIncidents(store: MonitorStore, request: AckRequest, tokenSubjects: readonly TokenSubjectKind[] = []): Promise<AckOutcome> {
-  const rows: Array<'apns' | TokenSubjectKind> = ['apns', ...tokenSubjects];
+export async function acknowledgeIncidents(store: MonitorStore, request: AckRequest, tokenSubjects: readonly TokenSubjectKind[] = [], devices: DeviceCertificateStore | null = null): Promise<AckOutcome> {
+  type Row = 'apns' | TokenSubjectKind | 'device_certificate';
+  const rows: Row[] = ['apns', ...tokenSubjects, ...(devices === null ? [] : ['device_certificate' as const])];
+  const incidentsOf = async (row: Row) => (row === 'apns' ? (await store.loadState()).state : row === 'device_certificate' ? (await devices!.loadState()).state : (await store.loadSubject(row)).state).incidents;
   const wanted = request.ids === 'all' ? null : new Set(request.ids);
   if (wanted !== null) {
     // Every id must be open somewhere before anything is closed.
     const open = new Set<string>();
-    for (const row of rows) for (const i of row === 'apns' ? (await store.loadState()).state.incidents : (await store.loadSubject(row)).state.incidents) open.add(i.id);
+    for (const row of rows) for (const i of await incidentsOf(row)) open.add(i.id);
     const unknown = [...wanted].filter((id) => !open.has(id));
     if (unknown.length > 0) return { ok: false, unknown };
   }
@@ -40,7 +43,7 @@ export async function acknowledgeIncidents(store: MonitorStore, request: AckRequ
   const done: Incident[] = [];
   for (const row of rows) {
     if (wanted !== null && ![...wanted].some((id) => (subjectOfAlertId(id) ?? 'apns') === row)) continue;
-    const closed = row === 'apns' ? await store.updateState(closing) : await store.updateSubjectState(row, closing);
+    const closed = row === 'apns' ? await store.updateState(closing) : row === 'device_certificate' ? await devices!.updateState(closing) : await store.updateSubjectState(row, closing);
     if (closed !== null) done.push(...closed);
   }
   // Another request closed them between the check above and the write: they are no longer open.

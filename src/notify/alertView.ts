@@ -4,6 +4,7 @@ import type { AlertEvent } from '../domain/alertEvent';
 import type { Severity } from '../domain/status';
 import { alertTitle, countdown, credentialLine, linksFor, renewalStepsFor, type Countdown, type Link } from '../render/alertText';
 import { clip as clipTo, plural } from '../render/words';
+import { deviceCertificateFacts } from '../render/deviceCertText';
 
 /**
  * What a person should see for an alert, independent of the channel: the Teams card and the email
@@ -111,6 +112,8 @@ export function alertView(e: AlertEvent, options: ViewOptions): AlertView {
     if (previous.topicIdentifier !== e.topicIdentifier) add('Previous topic', previous.topicIdentifier);
     if (previous.expirationDateTime !== null && previous.expirationDateTime !== e.expirationDateTime) add('Previous expiry (UTC)', utcText(previous.expirationDateTime));
   }
+  // Device certificates (issue 12): how many, which issuers, which devices, and where the list is.
+  for (const f of deviceCertificateFacts(e)) add(f.title, f.value);
   add('Error', e.error);
   return {
     title: alertTitle(e),

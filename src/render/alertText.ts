@@ -3,6 +3,7 @@ import type { AlertEvent, AlertKind, SubjectKind } from '../domain/alertEvent';
 import { CREDENTIAL_NAMES, renewalSteps } from './tokenText';
 import { channelFailingHeadline, channelLabel, channelRecoveredHeadline } from './channelText';
 import { clip, plural, unitWord } from './words';
+import { DEVICE_CERT_CREDENTIAL, deviceCertLinks, deviceCertSteps, deviceCertTitle } from './deviceCertText';
 
 /**
  * The words of an alert message that do not depend on the channel: its title (card heading and mail
@@ -81,6 +82,15 @@ export const SUBJECT_TEXT: Record<SubjectKind, SubjectText> = {
     intune: intuneApplePushPage,
     apple: APPLE_BUSINESS_MANAGER,
   },
+  // Issue 12: one subject for every certificate on every device; linksFor gives it the list instead of Apple.
+  device_certificate: {
+    label: () => 'Device certificates',
+    collective: 'the device certificates',
+    credential: () => DEVICE_CERT_CREDENTIAL,
+    steps: deviceCertSteps,
+    intune: (cloud) => CLOUDS[cloud].intuneAdminCenter,
+    apple: { title: 'Open in Intune', url: CLOUDS.global.intuneAdminCenter },
+  },
 };
 
 interface KindText {
@@ -115,6 +125,7 @@ export const KIND_TEXT: Record<AlertKind, KindText> = {
   sync_failed: { title: (l) => `${l}: sync with Apple failed`, countdown: false, renewal: false },
   sync_stale: { title: (l) => `${l}: no sync with Apple`, countdown: false, renewal: false },
   sync_recovered: { title: (l) => `${l} syncs again`, countdown: false, renewal: false },
+  revocation_failed: { title: (l) => `${l}: revocation failed`, countdown: false, renewal: false },
   monitor_failing: { title: (_l, _e, s) => `Monitor cannot read ${s.collective}`, countdown: false, renewal: false },
   monitor_recovered: { title: (_l, _e, s) => `Monitor reads ${s.collective} again`, countdown: false, renewal: false },
   // About the monitor's own channels: named by the channel (subjectName), never by its address.
@@ -131,7 +142,8 @@ function aboutChannel(e: AlertEvent): boolean {
 /** "Contoso: APNs certificate expires in 3 days", at most MAX_TITLE characters, on one line. */
 export function alertTitle(e: AlertEvent): string {
   const subject = SUBJECT_TEXT[e.subject];
-  const text = KIND_TEXT[e.kind].title(subject.label(e.subjectName ?? null), e, subject);
+  // Device-certificate alerts count certificates: "312 device certificates expire within 7 days".
+  const text = (e.subject === 'device_certificate' ? deviceCertTitle(e) : null) ?? KIND_TEXT[e.kind].title(subject.label(e.subjectName ?? null), e, subject);
   const line = e.tenant === null || e.tenant === '' ? text : `${clip(e.tenant, NAME_IN_TITLE)}: ${text}`;
   return clip(line.replace(/\s+/g, ' ').trim(), MAX_TITLE);
 }
@@ -174,6 +186,7 @@ export function renewalStepsFor(e: AlertEvent): string[] {
 /** Two buttons: the credential's page in Intune, and Apple's portal where it is renewed (none for a channel alert). */
 export function linksFor(e: AlertEvent, cloud: CloudName): Link[] {
   if (aboutChannel(e)) return [];
+  if (e.subject === 'device_certificate') return deviceCertLinks(e, cloud);
   const subject = SUBJECT_TEXT[e.subject];
   return [{ title: 'Open in Intune', url: subject.intune(cloud) }, subject.apple];
 }

@@ -3,11 +3,13 @@ import { newChannelHealth, publicHealth } from '../notify/channelHealth';
 import { localWriteCount, type LoadedState } from '../storage/monitorStore';
 import type { ChannelHealth, Silence } from './operatorModel';
 import { inForceAt } from '../silences/store';
-import { buildStatusDocument, staleAfterMs, type StatusDocument, type TokenSnapshot } from './statusDocument';
+import { buildStatusDocument, staleAfterMs, type DeviceCertSnapshot, type StatusDocument, type TokenSnapshot } from './statusDocument';
 
 export interface ReadModel {
   loaded: LoadedState;
   tokens: TokenSnapshot[];
+  /** Issue 12: null when WATCH does not name device_certificate. */
+  devices: DeviceCertSnapshot | null;
   staleAfterMs: number;
   /** Null before the first check. */
   doc: StatusDocument | null;
@@ -37,6 +39,7 @@ interface Stored {
   /** Every stored silence; each view keeps those in force at its own time. */
   silences: Silence[];
   channels: ChannelHealth[];
+  devices: DeviceCertSnapshot | null;
 }
 
 interface Cached {
@@ -50,13 +53,15 @@ const cache = new WeakMap<Runtime, Cached>();
 const inFlight = new WeakMap<Runtime, { writes: number; read: Promise<Cached> }>();
 
 async function readStored(rt: Runtime): Promise<Stored> {
-  const [loaded, tokens, silences, channels] = await Promise.all([
+  const runner = rt.deviceCertificates;
+  const [loaded, tokens, silences, channels, devices] = await Promise.all([
     rt.store.loadState(),
     Promise.all(rt.tokenSubjects.map(async (r): Promise<TokenSnapshot> => ({ subject: r.subject, policy: r.policy, loaded: await rt.store.loadSubject(r.subject) }))),
     rt.silences.stored(),
     loadChannelHealth(rt),
+    runner === null ? Promise.resolve(null) : runner.store.loadState().then((l): DeviceCertSnapshot => ({ state: l.state, policy: runner.policy })),
   ]);
-  return { loaded, tokens, silences, channels };
+  return { loaded, tokens, silences, channels, devices };
 }
 
 async function stored(rt: Runtime, fresh: boolean): Promise<Stored> {
@@ -89,10 +94,10 @@ async function stored(rt: Runtime, fresh: boolean): Promise<Stored> {
  * a process unless `fresh` (status?refresh=true) or this process wrote since.
  */
 export async function loadReadModel(rt: Runtime, at: Date, options: { fresh?: boolean } = {}): Promise<ReadModel> {
-  const { loaded, tokens, silences: read, channels } = await stored(rt, options.fresh ?? false);
+  const { loaded, tokens, silences: read, channels, devices } = await stored(rt, options.fresh ?? false);
   const staleAfter = staleAfterMs(rt.config.checkSchedule, at);
-  const doc = buildStatusDocument(loaded, at, rt.config.policy, staleAfter, rt.config.tenantName, tokens);
+  const doc = buildStatusDocument(loaded, at, rt.config.policy, staleAfter, rt.config.tenantName, tokens, devices);
   // The silences in force at `at` (an ended one is never listed, whether or not its row is pruned yet).
   const silences = inForceAt(read, at);
-  return { loaded, tokens, staleAfterMs: staleAfter, doc: doc === null ? null : { ...doc, silences, channels } };
+  return { loaded, tokens, devices, staleAfterMs: staleAfter, doc: doc === null ? null : { ...doc, silences, channels } };
 }

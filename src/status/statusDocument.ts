@@ -10,6 +10,8 @@ import { tokenEntries, worstStatus, type SubjectEntry } from '../subjects/subjec
 import type { TokenSubjectKind } from '../subjects/token';
 import type { DeliveryFailureRecord } from '../storage/records';
 import type { DeviceCertificateSummary } from '../subjects/device_certificate/model';
+import type { DeviceCertPolicy, DeviceCertState } from '../subjects/device_certificate/rules';
+import { deviceCertEntry } from '../subjects/device_certificate/status';
 import type { ChannelHealth, Silence } from './operatorModel';
 
 /** What /api/status answers: the last recorded check, with the time left recomputed now. */
@@ -44,6 +46,12 @@ export interface TokenSnapshot {
   loaded: LoadedSubject;
 }
 
+/** Issue 12: the device certificates as stored, when WATCH names them. */
+export interface DeviceCertSnapshot {
+  state: DeviceCertState;
+  policy: DeviceCertPolicy;
+}
+
 const DAY_MS = 86_400_000;
 
 /** staleAfterMs is computed once per schedule per hour: the gap it finds moves with the calendar, not the request. */
@@ -72,7 +80,7 @@ export function staleAfterMs(checkSchedule: string, now: Date): number {
   return value;
 }
 
-export function buildStatusDocument(loaded: LoadedState, now: Date, policy: AlertPolicy, staleAfter: number, tenant: string | null, tokens: readonly TokenSnapshot[] = []): StatusDocument | null {
+export function buildStatusDocument(loaded: LoadedState, now: Date, policy: AlertPolicy, staleAfter: number, tenant: string | null, tokens: readonly TokenSnapshot[] = [], devices: DeviceCertSnapshot | null = null): StatusDocument | null {
   const last = loaded.lastCheck;
   if (last === null) return null;
   // While reads fail, the last certificate seen still tells how much time is left.
@@ -93,8 +101,12 @@ export function buildStatusDocument(loaded: LoadedState, now: Date, policy: Aler
     error: last.error,
   };
   const read = tokens.filter((t) => t.loaded.lastRead !== null);
-  const subjects = [apns, ...read.flatMap((t) => tokenEntries(t.subject, t.loaded.lastRead!.outcome, t.loaded.state, now, t.policy))];
-  const openIncidents = [...openIncidentsOf(loaded.state), ...read.flatMap((t) => openIncidentsOf(t.loaded.state))];
+  const subjects = [
+    apns,
+    ...read.flatMap((t) => tokenEntries(t.subject, t.loaded.lastRead!.outcome, t.loaded.state, now, t.policy)),
+    ...(devices === null ? [] : [deviceCertEntry(devices.state, now, devices.policy)]),
+  ];
+  const openIncidents = [...openIncidentsOf(loaded.state), ...read.flatMap((t) => openIncidentsOf(t.loaded.state)), ...(devices === null ? [] : openIncidentsOf(devices.state))];
   const status = withIncidents(worstStatus(subjects.map((e) => e.status)), worstIncidentSeverity(openIncidents));
   return {
     status,
@@ -109,6 +121,7 @@ export function buildStatusDocument(loaded: LoadedState, now: Date, policy: Aler
     openIncidents,
     deliveryFailures: loaded.deliveryFailures,
     subjects,
+    ...(devices === null ? {} : { deviceCertificates: devices.state.summary }),
   };
 }
 

@@ -39,7 +39,7 @@ export function callName(request: Pick<CollectionRequest, 'version' | 'path'>): 
 }
 
 /** A next link the monitor follows: an absolute URL on the Graph origin, for the same collection. */
-function checkNextLink(link: unknown, request: CollectionRequest, origin: string): { url: string } | { error: string } {
+export function checkNextLink(link: unknown, request: Pick<CollectionRequest, 'path'>, origin: string): { url: string } | { error: string } {
   if (typeof link !== 'string') return { error: 'an @odata.nextLink that is not a string' };
   let url: URL;
   try {

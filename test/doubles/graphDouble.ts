@@ -88,6 +88,17 @@ export class GraphDouble {
   /** One-off answers for the token collections, used before the data (any page). */
   readonly vppTokensScript: ScriptedResponse[] = [];
   readonly depOnboardingSettingsScript: ScriptedResponse[] = [];
+  /**
+   * Device certificates (issue 12) at /beta/deviceManagement/deviceConfigurationsAllManagedDeviceCertificateStates:
+   * an array, or a page source that makes each page on demand (200,000 never held at once).
+   */
+  deviceCertificateStates: ReadonlyArray<object> | DeviceCertificatePages = [];
+  /** One-off answers for the device certificates, used before the data (any page). */
+  readonly deviceCertificateStatesScript: ScriptedResponse[] = [];
+  /** One-off answers for one page (0 the first) of the device certificates, used once each. */
+  readonly deviceCertificatePageScript = new Map<number, ScriptedResponse>();
+  /** Items per page of the device certificates; null honours $top (at most 1,000, as Intune pages). */
+  deviceCertificatePageSize: number | null = null;
   /** Items per page of the token collections; more are offered through @odata.nextLink. */
   collectionPageSize = 100;
   /** Answer every property whatever $select says (a careless server), to prove the reader drops the secret. */
@@ -338,7 +349,46 @@ export class GraphDouble {
       if (scripted(this.depOnboardingSettingsScript)) return;
       return this.serveCollection(url, version, ADE_PATH, this.depOnboardingSettings, ADE_FIELDS, 'depOnboardingSetting', send);
     }
+    if (req.method === 'GET' && graphPath === DEVICE_CERT_PATH && version !== null) {
+      if (version !== 'beta') return send(400, { error: { code: 'BadRequest', message: "Resource not found for the segment 'deviceConfigurationsAllManagedDeviceCertificateStates'." } });
+      if (scripted(this.deviceCertificateStatesScript)) return;
+      return this.serveDeviceCertificates(url, req, res, send);
+    }
     return send(404, { error: { code: 'UnknownPath', message: `no route for ${req.method} ${url.pathname}` } });
+  }
+
+  private serveDeviceCertificates(url: URL, req: IncomingMessage, res: ServerResponse, send: (status: number, payload: unknown, headers?: Record<string, string>) => void): void {
+    const selectParam = url.searchParams.get('$select');
+    const select = selectParam === null ? undefined : selectParam.split(',');
+    const unknown = select?.find((f) => !DEVICE_CERT_FIELDS.has(f));
+    if (unknown !== undefined) return send(400, { error: { code: 'BadRequest', message: `Could not find a property named '${unknown}' on type 'microsoft.graph.managedAllDeviceCertificateState'.` } });
+    // The skip token carries the page size asked for first, as Graph's opaque tokens do.
+    const token = /^page-(\d+)-(\d+)$/.exec(url.searchParams.get('$skiptoken') ?? '');
+    const top = Number(token?.[2] ?? url.searchParams.get('$top') ?? '1000');
+    const size = this.deviceCertificatePageSize ?? Math.min(1000, Number.isInteger(top) && top > 0 ? top : 1000);
+    const skip = Number(token?.[1] ?? '0');
+    const pageIndex = Math.floor(skip / size);
+    const script = this.deviceCertificatePageScript.get(pageIndex);
+    if (script !== undefined) {
+      this.deviceCertificatePageScript.delete(pageIndex);
+      if (script.drop === true) return void req.socket.destroy();
+      if (script.hang === true) {
+        this.hanging.add(res);
+        res.once('close', () => this.hanging.delete(res));
+        return;
+      }
+      return send(script.status, script.body, script.headers);
+    }
+    const source = this.deviceCertificateStates;
+    const total = 'total' in source ? source.total : source.length;
+    const items = 'total' in source ? source.page(skip, Math.min(size, Math.max(0, total - skip))) : source.slice(skip, skip + size);
+    const value = items.map((item) => Object.fromEntries(Object.entries(item).filter(([k]) => this.ignoreSelect || select === undefined || select.includes(k))));
+    const body: Record<string, unknown> = { '@odata.context': `${this.origin}/beta/$metadata#deviceManagement/deviceConfigurationsAllManagedDeviceCertificateStates`, value };
+    if (skip + size < total) {
+      // Graph keeps $select in the link and drops $top (the skip token carries the paging).
+      body['@odata.nextLink'] = `${this.origin}/beta${DEVICE_CERT_PATH}?${[...(selectParam === null ? [] : [`$select=${selectParam}`]), `$skiptoken=page-${skip + size}-${size}`].join('&')}`;
+    }
+    return send(200, body);
   }
 
   /** A collection page as Graph serves it: $select honoured (unknown properties are a 400), paged by $skiptoken. */
@@ -369,6 +419,28 @@ export class GraphDouble {
   }
 }
 
+/** A page source for many device certificates: `page(skip, count)` makes items skip … skip+count-1. */
+export interface DeviceCertificatePages {
+  total: number;
+  page: (skip: number, count: number) => object[];
+}
+
+const DEVICE_CERT_PATH = '/deviceManagement/deviceConfigurationsAllManagedDeviceCertificateStates';
+const DEVICE_CERT_FIELDS = new Set([
+  'id',
+  'certificateRevokeStatus',
+  'certificateRevokeStatusLastChangeDateTime',
+  'managedDeviceDisplayName',
+  'userPrincipalName',
+  'certificateExpirationDateTime',
+  'certificateIssuerName',
+  'certificateThumbprint',
+  'certificateSerialNumber',
+  'certificateSubjectName',
+  'certificateKeyUsages',
+  'certificateExtendedKeyUsages',
+  'certificateIssuanceDateTime',
+]);
 const VPP_PATH = '/deviceAppManagement/vppTokens';
 const ADE_PATH = '/deviceManagement/depOnboardingSettings';
 const VPP_FIELDS_V1 = new Set(['id', 'organizationName', 'vppTokenAccountType', 'appleId', 'expirationDateTime', 'lastSyncDateTime', 'token', 'lastModifiedDateTime', 'state', 'lastSyncStatus', 'automaticallyUpdateApps', 'countryOrRegion']);

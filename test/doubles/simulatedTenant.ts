@@ -1,4 +1,5 @@
-import { adeToken, apnsCertificate, GraphDouble, vppToken } from './graphDouble';
+import { certificateStateAt, type CertificateFleetOptions } from './deviceCertificates';
+import { adeToken, apnsCertificate, GraphDouble, vppToken, type DeviceCertificatePages } from './graphDouble';
 
 /**
  * A tenant whose push certificate moves through a compressed year, so that every alert kind fires:
@@ -115,4 +116,23 @@ export function demoTokens(at: Date, expiry: Date): DemoTokens {
               ? 'the ADE token syncs again'
               : null;
   return { vppTokens, depOnboardingSettings, event };
+}
+
+/** The demo's device certificates: a fleet of this size across three issuers (see demoDeviceCertificates). */
+export const DEMO_DEVICE_CERTIFICATES = 2400;
+
+/**
+ * The tenant's device certificates at `at` (issue 12): 2,400 SCEP, PKCS and Cloud PKI certificates
+ * from three issuers, some renewed (the old copy superseded, before or after its renewal in the
+ * pages), about 3% expiring within 30 days and one whose revocation failed. Devices keep renewing, so
+ * the fleet looks the same relative to every check: the first check raises one alert per threshold and
+ * the revocation warning, later ones nothing new. None is left expired (an expired one would be
+ * reported once every day of the compressed year).
+ */
+export function demoDeviceCertificates(at: Date): DeviceCertificatePages {
+  const options: CertificateFleetOptions = { count: DEMO_DEVICE_CERTIFICATES, now: at, supersededShare: 0.08, expiringShare: 0.03, expiredShare: 0, revokeFailed: 1, seed: 2027 };
+  return {
+    total: DEMO_DEVICE_CERTIFICATES,
+    page: (skip, count) => Array.from({ length: count }, (_, i) => certificateStateAt(options, skip + i)),
+  };
 }

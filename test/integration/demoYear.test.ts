@@ -2,7 +2,8 @@ import { expect, test } from 'vitest';
 import type { AlertEvent } from '../../src/domain/alertEvent';
 import { acknowledgeIncidents } from '../../src/incidents/acknowledge';
 import { partOf, readMail } from '../doubles/mimeReader';
-import { compressedYear, demoTokens, YEAR_SPAN_AFTER_EXPIRY } from '../doubles/simulatedTenant';
+import { compressedYear, demoDeviceCertificates, demoTokens, YEAR_SPAN_AFTER_EXPIRY } from '../doubles/simulatedTenant';
+import { certificateFleetTruth } from '../doubles/deviceCertificates';
 import { checkAt, storageEnv, testRuntime, useDoubles } from '../support/harness';
 
 const { graph, hook } = useDoubles();
@@ -19,6 +20,7 @@ test("the demo's compressed year fires every alert kind of every credential, eac
     TEAMS_WEBHOOK_URL: hook.url('/teams'),
     EMAIL_FROM: 'apns-alerts@contoso.com',
     EMAIL_TO: 'intune-admins@contoso.com',
+    WATCH: 'apns,vpp_token,ade_token,device_certificate',
   });
   hook.mailbox = () => graph.sentMail;
   const expiry = new Date(Date.now() - YEAR_SPAN_AFTER_EXPIRY * DAY - 5 * 60_000);
@@ -27,16 +29,26 @@ test("the demo's compressed year fires every alert kind of every credential, eac
     const tokens = demoTokens(step.at, expiry);
     graph.vppTokens = tokens.vppTokens;
     graph.depOnboardingSettings = tokens.depOnboardingSettings;
+    graph.deviceCertificateStates = demoDeviceCertificates(step.at);
     await checkAt(runtime, step.at);
-    if (step.acknowledge !== undefined) await acknowledgeIncidents(runtime.store, { ids: 'all', by: 'demo', note: step.acknowledge, at: step.at }, runtime.tokenSubjects.map((t) => t.subject));
+    if (step.acknowledge !== undefined) await acknowledgeIncidents(runtime.store, { ids: 'all', by: 'demo', note: step.acknowledge, at: step.at }, runtime.tokenSubjects.map((t) => t.subject), runtime.deviceCertificates?.store ?? null);
   }
   const events = hook.received.filter((r) => r.path === '/demo').map((r) => JSON.parse(r.body) as AlertEvent);
   const kinds = new Set(events.map((e) => `${e.subject}:${e.kind}`));
   for (const k of ['expiring', 'expired', 'renewed', 'topic_changed', 'apple_id_changed', 'upload_failed', 'removed', 'monitor_failing', 'monitor_recovered']) expect(kinds, k).toContain(`apns:${k}`);
   for (const k of ['vpp_token:expiring', 'vpp_token:renewed', 'vpp_token:token_invalid', 'ade_token:sync_failed', 'ade_token:sync_stale', 'ade_token:sync_recovered']) expect(kinds, k).toContain(k);
   expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
-  // The year ends healthy: every incident was resolved or acknowledged.
-  expect((await checkAt(runtime, new Date())).status).toBe('ok');
+  // Device certificates: one alert per threshold and the failed revocation, once in the whole year
+  // (the fleet keeps renewing, so it looks the same to every check).
+  const devices = events.filter((e) => e.subject === 'device_certificate');
+  expect(devices.map((e) => `${e.kind}:${e.thresholdDays}`)).toEqual(['expiring:30', 'expiring:14', 'expiring:7', 'expiring:1', 'revocation_failed:null']);
+  // The year ends healthy: every incident was resolved or acknowledged. Only the device certificates
+  // about to expire keep their own entry critical.
+  const end = await checkAt(runtime, new Date());
+  expect(end.subjects.filter((e) => e.subject !== 'device_certificate').map((e) => e.status)).toEqual(end.subjects.filter((e) => e.subject !== 'device_certificate').map(() => 'ok'));
+  expect(end.openIncidents).toEqual([]);
+  const truth = certificateFleetTruth({ count: 2400, now: new Date(), supersededShare: 0.08, expiringShare: 0.03, expiredShare: 0, revokeFailed: 1, seed: 2027 });
+  expect(end.subjects.find((e) => e.subject === 'device_certificate')).toMatchObject({ status: truth.buckets['0-1'] > 0 ? 'critical' : 'warning' });
 
   // Every alert reached every channel once: a card and a mail per webhook event.
   expect(hook.received.filter((r) => r.path.startsWith('/teams'))).toHaveLength(events.length);

@@ -189,9 +189,9 @@ describe('apns-monitor silence', () => {
   test.each([
     [['--subject', 'apns', '--until', '2027-01-01'], '--reason is required: say why (it is shown with the silence)'],
     [['--subject', 'apns', '--until', '2026-12-20', '--reason', 'x'], '--until 2026-12-21T00:00:00.000Z is in the past: a silence must end after now (2026-12-26T10:00:00.000Z)'],
-    [['--subject', 'printer', '--until', '2027-01-01', '--reason', 'x'], '--subject must be one of apns, vpp_token, ade_token, not "printer"'],
+    [['--subject', 'printer', '--until', '2027-01-01', '--reason', 'x'], '--subject must be one of apns, vpp_token, ade_token, device_certificate, not "printer"'],
     [['--subject', 'apns', '--kind', 'expiringg', '--until', '2027-01-01', '--reason', 'x'], '--kind must be one of expiring, expired, renewed'],
-    [['--until', '2027-01-01', '--reason', 'x'], '--subject is required: one of apns, vpp_token, ade_token'],
+    [['--until', '2027-01-01', '--reason', 'x'], '--subject is required: one of apns, vpp_token, ade_token, device_certificate'],
     [['--subject', 'apns', '--until', 'next friday', '--reason', 'x'], '--until expects a date (2027-03-05: the end of that day in UTC)'],
   ])('silence add %j is refused by name, exit 2', async (args, message) => {
     const s = setup();
@@ -239,7 +239,7 @@ describe('/api/silences', () => {
   });
 
   test.each([
-    [{ until: '2027-01-01', reason: 'x' }, 'subject', 'subject is required: one of apns, vpp_token, ade_token'],
+    [{ until: '2027-01-01', reason: 'x' }, 'subject', 'subject is required: one of apns, vpp_token, ade_token, device_certificate'],
     [{ subject: 'apns', until: '2027-01-01' }, 'reason', 'reason is required: say why (it is shown with the silence)'],
     [{ subject: 'apns', kind: 'nope', until: '2027-01-01', reason: 'x' }, 'kind', 'kind must be one of'],
     [{ subject: 'apns', until: '2020-01-01', reason: 'x' }, 'until', 'until 2020-01-02T00:00:00.000Z is in the past'],

@@ -11,6 +11,7 @@ import { buildTeamsCard, buildTeamsPayload, fitTeamsPayload, TEAMS_MAX_BYTES } f
 import { MAX_BUTTON_TITLE, MAX_TITLE } from '../../src/render/alertText';
 import { hostileEvent, sampleEvents } from '../support/sampleEvents';
 import { tokenSampleEvents } from '../support/tokenSampleEvents';
+import { deviceCertSampleEvents } from '../support/deviceCertSampleEvents';
 
 // Microsoft's Adaptive Cards library parses a card against its schema model for a target version and
 // reports unknown element types, invalid property values and missing required properties.
@@ -50,7 +51,7 @@ const options = { cloud: 'global' as const, timeZone: 'Europe/Berlin' };
 const view = (e: AlertEvent) => alertView(e, options);
 const events = sampleEvents();
 const tokenEvents = tokenSampleEvents();
-const tokenSnapshots = [...new Map(tokenEvents.map((e) => [`${e.subject}-${e.kind}`, e] as const)).entries()];
+const tokenSnapshots = [...new Map([...tokenEvents, ...deviceCertSampleEvents()].map((e) => [`${e.subject}-${e.kind}`, e] as const)).entries()];
 
 /** Every alert kind about every subject: the notify function accepts any pair, so every pair renders. */
 const CHANNEL_KINDS: readonly AlertKind[] = ['channel_failing', 'channel_recovered'];
@@ -81,6 +82,13 @@ function longest(e: AlertEvent, char: string): AlertEvent {
   const limit = (f: (typeof fields)[number]) => maxOf(f === 'previousAppleIdentifier' ? 'appleIdentifier' : f === 'previousTopicIdentifier' ? 'topicIdentifier' : f);
   const cost = JSON.stringify(char).length - 2;
   const build = (texts: Record<string, string>) => ({
+    // The device-certificate fields the validator adds as null when absent take room too.
+    count: null,
+    totalAtRisk: null,
+    earliestExpirationDateTime: null,
+    groups: null,
+    sample: null,
+    listUrl: null,
     ...e,
     id: `${e.subject}-${'x'.repeat(maxOf('id') - e.subject.length - 1)}`,
     tenant: texts['tenant'],
@@ -106,6 +114,20 @@ function longest(e: AlertEvent, char: string): AlertEvent {
   if (!r.ok) throw new Error(`${r.field} ${r.problem}`);
   return r.event;
 }
+
+describe('device-certificate alerts', () => {
+  test('the card and the mail say how many, which issuers, which devices, and link the list', () => {
+    const expiring = deviceCertSampleEvents().find((e) => e.kind === 'expiring' && e.thresholdDays === 7)!;
+    const v = view(expiring);
+    expect(v.title).toBe('Contoso: 6 device certificates expire within 7 days');
+    expect(v.facts.map((f) => f.title)).toEqual(expect.arrayContaining(['Certificates in this alert', 'At risk in all', 'Earliest expiry', 'By issuer', 'Devices', 'Full list']));
+    expect(v.facts.find((f) => f.title === 'Devices')!.value).toContain('iPhone-0 (user0@contoso.com), CN=user0@contoso.com, expires 2027-03-03');
+    expect(v.links.map((l) => l.title)).toEqual(['Open the list', 'Open in Intune']);
+    const mail = buildEmail(v);
+    expect(mail.text).toContain('https://apns-monitor.azurewebsites.net/api/device-certificates?withinDays=7&format=csv');
+    expect(JSON.stringify(buildTeamsCard(v))).toContain('CN=Contoso SCEP CA: 3');
+  });
+});
 
 describe('Teams card', () => {
   test('the validator itself rejects broken cards', () => {
@@ -138,12 +160,18 @@ describe('Teams card', () => {
       expect(card['actions'] ?? []).toEqual([]);
       return;
     }
-    expect(texts[1]).toContain(event.subject === 'apns' ? 'Apple MDM push certificate' : '"Contoso Ltd"');
     const actions = card['actions'] as Array<{ title: string; url: string }>;
-    expect(actions).toHaveLength(2);
     for (const a of actions) expect(a.title.length).toBeLessThanOrEqual(MAX_BUTTON_TITLE);
-    expect(actions[1]!.url).toBe(event.subject === 'apns' ? 'https://identity.apple.com/pushcert' : 'https://business.apple.com');
-    expect(actions[0]!.url).toMatch(/^https:\/\/intune\.microsoft\.com/);
+    if (event.subject === 'device_certificate') {
+      // Nothing at Apple: the list (when the app knows its address) and Intune.
+      expect(texts[1]).toContain('Certificates Intune deployed to managed devices');
+      expect(actions.map((a) => a.url)).toEqual(['https://intune.microsoft.com']);
+    } else {
+      expect(texts[1]).toContain(event.subject === 'apns' ? 'Apple MDM push certificate' : '"Contoso Ltd"');
+      expect(actions).toHaveLength(2);
+      expect(actions[1]!.url).toBe(event.subject === 'apns' ? 'https://identity.apple.com/pushcert' : 'https://business.apple.com');
+      expect(actions[0]!.url).toMatch(/^https:\/\/intune\.microsoft\.com/);
+    }
     // No markup that reads Markdown (so nothing to escape), no raw ids, no backslash escapes.
     expect(nodes(card).filter((n) => n['type'] === 'TextBlock' || n['type'] === 'FactSet')).toEqual([]);
     expect(json).not.toContain(event.id);

@@ -256,7 +256,7 @@ describe('WATCH and the token subjects', () => {
   });
 
   test.each([
-    [{ WATCH: 'apns,vpp' }, /^Invalid setting WATCH="apns,vpp": expected a comma-separated list of apns, vpp_token, ade_token; "vpp" is not one of them$/],
+    [{ WATCH: 'apns,vpp' }, /^Invalid setting WATCH="apns,vpp": expected a comma-separated list of apns, vpp_token, ade_token, device_certificate; "vpp" is not one of them$/],
     [{ WATCH: ',' }, /^Invalid setting WATCH=",": expected a comma-separated list/],
     [{ WATCH: 'apns,apns' }, /each once/],
     [{ SYNC_STALE_HOURS: '0' }, /^Invalid setting SYNC_STALE_HOURS="0"/],

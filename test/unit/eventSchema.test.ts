@@ -5,9 +5,10 @@ import { ALERT_KINDS } from '../../src/domain/alertEvent';
 import { validateAlertEvent } from '../../src/domain/validateEvent';
 import { sampleEvents } from '../support/sampleEvents';
 import { tokenSampleEvents } from '../support/tokenSampleEvents';
+import { deviceCertSampleEvents } from '../support/deviceCertSampleEvents';
 
 describe('the alert event schema', () => {
-  const events = [...sampleEvents(), ...tokenSampleEvents()];
+  const events = [...sampleEvents(), ...tokenSampleEvents(), ...deviceCertSampleEvents()];
 
   test('every kind the monitor raises validates', () => {
     expect(new Set(events.map((e) => e.kind))).toEqual(new Set(ALERT_KINDS));

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -43,6 +44,7 @@ const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 const DOCUMENTED_GRAPH_ROLES: Record<string, string> = {
   'DeviceManagementServiceConfig.Read.All': '06a5fe6d-c49d-46a7-b082-56b1b14103c7',
   'Mail.Send': 'b633e1c5-b582-4048-a93e-9f11b44c7e96',
+  'DeviceManagementConfiguration.Read.All': 'dc377aa6-52d8-4e23-b271-2a7ae04cedf3',
 };
 
 describe('settings: code, local sample and Bicep agree', () => {
@@ -137,6 +139,29 @@ describe('least privilege', () => {
     expect(read('infra/bicepconfig.json')).toContain('br:mcr.microsoft.com/bicep/extensions/microsoftgraph/v1.0:');
     expect(graphPermissions).toMatch(/resource sendMail 'Microsoft.Graph\/appRoleAssignedTo@v1.0' = if \(grantMailSend\)/);
     expect(main).toContain("grantMailSend: !empty(emailFrom) && mailSendScope == 'entra'");
+  });
+
+  test('DeviceManagementConfiguration.Read.All only when grantDeviceCertificateRead (default false), in the Bicep, azd parameters and the script', () => {
+    expect(main).toMatch(/^param grantDeviceCertificateRead bool = false$/m);
+    expect(main).toContain('grantDeviceCertificateRead: grantDeviceCertificateRead');
+    expect(parameters.parameters['grantDeviceCertificateRead']?.value).toBe('${GRANT_DEVICE_CERTIFICATE_READ=false}');
+    expect(graphPermissions).toMatch(/^param grantDeviceCertificateRead bool = false$/m);
+    expect(graphPermissions).toContain(`deviceManagementConfigurationReadAll: '${DOCUMENTED_GRAPH_ROLES['DeviceManagementConfiguration.Read.All']}'`);
+    expect(graphPermissions).toMatch(
+      /resource readDeviceCertificates 'Microsoft.Graph\/appRoleAssignedTo@v1.0' = if \(grantDeviceCertificateRead\) \{\n\s*principalId: principalId\n\s*resourceId: graph.id\n\s*appRoleId: appRoles.deviceManagementConfigurationReadAll\n\}/,
+    );
+    // Only the assignments the brief allows: read always, Mail.Send and the device certificate read on request.
+    expect([...graphPermissions.matchAll(/^resource (\w+) 'Microsoft.Graph\/appRoleAssignedTo@v1.0'/gm)].map((m) => m[1])).toEqual(['readIntuneConfig', 'sendMail', 'readDeviceCertificates']);
+    expect(grantScript).toContain(`config_role="${DOCUMENTED_GRAPH_ROLES['DeviceManagementConfiguration.Read.All']}"`);
+    expect(grantScript).toContain('if $device_certificates; then grant "$config_role" "DeviceManagementConfiguration.Read.All"; fi');
+    expect(grantScript).toContain('--device-certificates) device_certificates=true ;;');
+  });
+
+  test('the grant script refuses an option it does not know before touching Azure', () => {
+    const r = spawnSync('bash', [join(root, 'infra/grant-graph-permissions.sh'), 'app', 'rg', '--device-certificate'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('unknown option: --device-certificate');
+    expect(r.stderr).toContain('[--mail-send] [--device-certificates]');
   });
 
   test('the Function App is Flex Consumption on Linux', () => {

@@ -119,8 +119,8 @@ describe('a new silence is refused by the field that is wrong', () => {
   });
 
   test.each([
-    [{ subject: 'printer' }, 'subject', 'must be one of apns, vpp_token, ade_token, not "printer"'],
-    [{ subject: undefined }, 'subject', 'is required: one of apns, vpp_token, ade_token'],
+    [{ subject: 'printer' }, 'subject', 'must be one of apns, vpp_token, ade_token, device_certificate, not "printer"'],
+    [{ subject: undefined }, 'subject', 'is required: one of apns, vpp_token, ade_token, device_certificate'],
     [{ subject: 'apns', subjectId: 'x' }, 'subjectId', 'does not apply to apns'],
     [{ subjectId: 'has space' }, 'subjectId', 'printable ASCII'],
     [{ kind: 'nope' }, 'kind', 'must be one of expiring, expired'],

@@ -51,6 +51,12 @@ describe('absent nullable fields mean null', () => {
         state: null,
         lastSyncDateTime: null,
         syncErrorCode: null,
+        count: null,
+        totalAtRisk: null,
+        earliestExpirationDateTime: null,
+        groups: null,
+        sample: null,
+        listUrl: null,
       },
     });
     for (const name of ['id', 'kind', 'severity', 'subject', 'summary', 'occurredAt']) {

@@ -74,7 +74,9 @@ function deviceTone(d: DeviceCertificateSummary): { tone: Tone; label: string } 
 /** One card per watched credential, those with open incidents first, then worst first. */
 export function credentialCards(doc: StatusDocument, ctx: SectionContext): string {
   const open = doc.openIncidents;
+  // Device certificates have a card of their own below (from deviceCertificates) once a scan is stored.
   const cards = doc.subjects
+    .filter((e) => e.subject !== 'device_certificate' || doc.deviceCertificates === undefined || doc.deviceCertificates === null)
     .map((e, i) => ({ e, i, incident: hasIncident(e, open) }))
     .sort((a, b) => Number(b.incident) - Number(a.incident) || STATUS_RANK[a.e.status] - STATUS_RANK[b.e.status] || a.i - b.i)
     .map(({ e, incident }) => subjectCard(e, incident, ctx.zone));

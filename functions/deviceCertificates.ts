@@ -1,0 +1,9 @@
+import { app } from '@azure/functions';
+import { httpFunction } from '../src/app/functionDefinitions';
+
+// GET /api/device-certificates?withinDays=N&format=json|csv: the stored list of device certificates at risk.
+const fn = httpFunction('deviceCertificates');
+app.http(fn.name, { route: fn.route, methods: fn.methods, authLevel: fn.authLevel, handler: fn.handler });
+
+// An ES module to esbuild, which otherwise wraps a file without exports as CommonJS and keeps all it imports.
+export {};
