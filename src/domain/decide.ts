@@ -4,7 +4,7 @@ import { acknowledgeIncidents, type Incident, type IncidentRules } from '../rule
 import { recordFailure, recordSuccess } from '../rules/monitorHealth';
 import { OccurrenceLedger, occurrenceId } from '../rules/occurrences';
 import type { ExpiryPolicy } from '../rules/policy';
-import type { AlertEvent, AlertKind, PreviousValues } from './alertEvent';
+import { NOT_APPLICABLE, type AlertEvent, type AlertKind, type PreviousValues } from './alertEvent';
 import type { ApnsCertificate, ReadOutcome } from './certificate';
 import { daysRemaining, isExpired, type Severity } from './status';
 import * as text from './summary';
@@ -128,31 +128,16 @@ export function decideAlerts(prev: AlertState, read: ReadOutcome, ctx: DecisionC
   const alerts: AlertEvent[] = [];
   const ledger = new OccurrenceLedger('apns', prev, ctx.newEpoch, INCIDENT_KINDS);
   const base = (cert: ApnsCertificate | SeenCertificate | null) => ({
+    ...NOT_APPLICABLE,
     subject: 'apns' as const,
-    subjectId: null,
-    subjectName: null,
     tenant: ctx.tenant,
     summary: '',
     occurredAt,
-    thresholdDays: null,
     daysRemaining: cert === null ? null : daysRemaining(cert.expirationDateTime, ctx.now),
     expirationDateTime: cert?.expirationDateTime ?? null,
     appleIdentifier: cert?.appleIdentifier ?? null,
     topicIdentifier: cert?.topicIdentifier ?? null,
     certificateSerialNumber: cert?.certificateSerialNumber ?? null,
-    graceEndsDateTime: null,
-    graceDaysRemaining: null,
-    previous: null,
-    error: null,
-    state: null,
-    lastSyncDateTime: null,
-    syncErrorCode: null,
-    count: null,
-    totalAtRisk: null,
-    earliestExpirationDateTime: null,
-    groups: null,
-    sample: null,
-    listUrl: null,
   });
   const raise = (kind: AlertKind, severity: Severity, summary: string, cert: ApnsCertificate | SeenCertificate | null, extra: Partial<AlertEvent> = {}) => {
     const id = ledger.raise(kind, severity, summary, occurredAt, { topicIdentifier: cert?.topicIdentifier ?? null });
