@@ -200,6 +200,29 @@ describe('deadlines', () => {
   });
 });
 
+describe('page size', () => {
+  test('a page of 1,000 certificates with long subject names (over 1 MiB) is read whole; a page past the device-certificate cap is refused, naming it', async () => {
+    // X.500 subjects of ~1,200 characters: 1,000 of them make a page of well over 1 MiB (the other calls' cap).
+    const longName = (i: number) => `CN=device-${i}, ${Array.from({ length: 60 }, (_, k) => `OU=Organisational Unit ${k}`).join(', ')}, O=Contoso, C=US`;
+    graph.deviceCertificateStates = generateCertificateStates({ ...FLEET, count: 1000 }).map((c, i) => ({ ...c, certificateSubjectName: longName(i) }));
+    const { env } = setup();
+    const make = (e: Record<string, string | undefined>) => createRuntime(e, { graph: { retryDelaySeconds: 0, networkRetryDelayMs: 10 } });
+    const out: string[] = [];
+    await main(['check', '--json'], { env, now: () => T, stdout: (t) => void out.push(t), stderr: () => undefined, runtime: make });
+    const doc = JSON.parse(out.join('\n')) as { subjects: Array<{ subject: string; status: string; error: string | null }> };
+    const entry = doc.subjects.find((e) => e.subject === 'device_certificate')!;
+    expect(entry.error).toBeNull();
+    expect(entry.status).not.toBe('unknown');
+
+    // Still cut off: a page past 16 MiB fails the scan (previous snapshot kept), naming the limit.
+    graph.deviceCertificatePageScript.set(0, { status: 200, body: { value: [{ certificateSubjectName: 'x'.repeat(17 * 1024 * 1024) }] } });
+    const out2: string[] = [];
+    await main(['check', '--json'], { env, now: () => later(HOUR), stdout: (t) => void out2.push(t), stderr: () => undefined, runtime: make });
+    const doc2 = JSON.parse(out2.join('\n')) as { subjects: Array<{ subject: string; status: string; error: string | null }> };
+    expect(doc2.subjects.find((e) => e.subject === 'device_certificate')).toMatchObject({ status: 'unknown', error: expect.stringMatching(/larger than 16 MiB/) });
+  });
+});
+
 describe('permissions', () => {
   test('403 names DeviceManagementConfiguration.Read.All; the push certificate keeps being checked and alerted', async () => {
     graph.certificate = apnsCertificate(later(10 * DAY).toISOString());
