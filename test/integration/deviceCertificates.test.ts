@@ -225,6 +225,27 @@ describe('page size', () => {
   });
 });
 
+describe('the check budget', () => {
+  test('a scan still running when CHECK_BUDGET_SECONDS ends is a partial scan: no alerts from it, the last snapshot and list kept', async () => {
+    const { run, list, view } = setup({ HTTP_TIMEOUT_SECONDS: '9', CHECK_BUDGET_SECONDS: '10' });
+    await run(['check'], T);
+    const before = (await list(later(1000))).json.certificates.map((c) => c.thumbprint);
+    const summary = (await view('status', later(1000))).json.deviceCertificates!;
+    hook.received.length = 0;
+    // Page 2 is throttled for 4 s (waited for: it ends within the budget), page 3 never answers: the
+    // budget (10 s) ends before page 3's HTTP deadline (9 s after it was asked for).
+    graph.deviceCertificatePageScript.set(1, { status: 429, body: { error: { code: 'TooManyRequests', message: 'slow down' } }, headers: { 'retry-after': '4' } });
+    graph.deviceCertificatePageScript.set(2, { status: 200, hang: true });
+    const r = await run(['check', '--json'], later(DAY));
+    const doc = JSON.parse(r.out) as { subjects: Array<{ subject: string; status: string; error: string | null }> };
+    expect(doc.subjects.find((e) => e.subject === 'device_certificate')).toMatchObject({ status: 'unknown', error: expect.stringMatching(/longer than the check's budget of 10 s \(CHECK_BUDGET_SECONDS\)/) });
+    expect(doc.subjects.find((e) => e.subject === 'apns')!.status).toBe('ok');
+    expect(deviceAlerts()).toEqual([]);
+    expect((await list(later(DAY + 1000))).json.certificates.map((c) => c.thumbprint)).toEqual(before);
+    expect((await view('status', later(DAY + 1000))).json.deviceCertificates).toMatchObject({ scannedAt: summary.scannedAt, scanned: summary.scanned, expired: summary.expired });
+  }, 30_000);
+});
+
 describe('permissions', () => {
   test('403 names DeviceManagementConfiguration.Read.All; the push certificate keeps being checked and alerted', async () => {
     graph.certificate = apnsCertificate(later(10 * DAY).toISOString());
