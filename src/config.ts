@@ -269,6 +269,8 @@ function parseEmail(env: Env): EmailConfig | null {
 function parsePublicBaseUrl(env: Env): string | null {
   const raw = value(env, 'PUBLIC_BASE_URL');
   if (raw !== undefined) {
+    // Every alert links through this base: a user name or password in it would be sent to every channel (and not shown here).
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(raw)) throw new ConfigError('PUBLIC_BASE_URL', 'an https:// URL without a user name or password in it (alerts carry it to every channel)');
     const url = httpsUrl(env, 'PUBLIC_BASE_URL', false)!;
     if (/[?#]/.test(raw)) throw new ConfigError('PUBLIC_BASE_URL', 'an https:// URL without a query or fragment, e.g. https://apns-monitor.contoso.com', raw);
     return url;

@@ -266,3 +266,14 @@ describe('WATCH and the token subjects', () => {
     expect(() => loadConfig({ ...base, ...bad })).toThrow(message);
   });
 });
+
+describe('PUBLIC_BASE_URL (linked in every device-certificate alert)', () => {
+  test('a base with credentials in it is refused by name, without echoing them; a query is refused; a plain base is kept', () => {
+    const e = errorOf({ ...base, PUBLIC_BASE_URL: 'https://admin:hunter2-secret@monitor.contoso.example' });
+    expect(e.setting).toBe('PUBLIC_BASE_URL');
+    expect(e.message).toMatch(/user name or password/);
+    expect(e.message).not.toContain('hunter2-secret');
+    expect(errorOf({ ...base, PUBLIC_BASE_URL: 'https://monitor.contoso.example/?code=abc' }).setting).toBe('PUBLIC_BASE_URL');
+    expect(loadConfig({ ...base, PUBLIC_BASE_URL: 'https://monitor.contoso.example/' }).publicBaseUrl).toBe('https://monitor.contoso.example');
+  });
+});

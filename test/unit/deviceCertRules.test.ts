@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { DeviceCertificateScan, MAX_ISSUERS, OTHER_ISSUERS, type ScanResult } from '../../src/subjects/device_certificate/scan';
 import { decideDeviceCertificates, INITIAL_DEVICE_CERT_STATE, needsRows, type DeviceCertDecision, type DeviceCertState, type StoredListRow } from '../../src/subjects/device_certificate/rules';
 import { supersessionKey } from '../../src/subjects/device_certificate/parse';
+import { deviceCertEntry } from '../../src/subjects/device_certificate/status';
 
 /** Scan, supersession and the aggregated rules, pure (the end-to-end tests run them against Graph and Azurite). */
 
@@ -201,5 +202,44 @@ describe('the aggregated alerts', () => {
     const d = run([[old, { ...cert('phone', 375), certificateThumbprint: 'NEW1' }]], new Date(T.getTime() + 1000));
     expect(d.rows!.remove).toEqual([old['certificateThumbprint']]);
     expect(d.alerts).toEqual([]);
+  });
+});
+
+describe('the subject status (a stale device never makes the tenant critical)', () => {
+  const fleet = (expired: number, healthy: number, extra: Array<Record<string, unknown>> = []) => [
+    [...Array.from({ length: expired }, (_, i) => cert(`stale-${i}`, -3)), ...Array.from({ length: healthy }, (_, i) => cert(`ok-${i}`, 200)), ...extra],
+  ];
+  const entryOf = (pages: Array<Array<unknown>>) => {
+    const d = checks()(pages, T);
+    return { d, entry: deviceCertEntry(d.next, T, POLICY) };
+  };
+
+  test('a few expired certificates (stale devices) are a warning, reported by a warning daily summary; the entry shows the next expiry to come', () => {
+    const { d, entry } = entryOf(fleet(3, 97, [cert('soon', 20)]));
+    expect(d.next.summary).toMatchObject({ expired: 3, totalAtRisk: 1 });
+    expect(entry.status).toBe('warning');
+    expect(entry.daysRemaining).toBe(20);
+    expect(d.alerts.filter((a) => a.kind === 'expired').map((a) => `${a.count}:${a.severity}`)).toEqual(['3:warning']);
+  });
+
+  test('expired certificates with nothing else due are still a warning, never ok', () => {
+    expect(entryOf(fleet(1, 99)).entry.status).toBe('warning');
+  });
+
+  test('one certificate within CRITICAL_DAYS is a warning for the subject (its alert is still critical)', () => {
+    const { d, entry } = entryOf(fleet(0, 99, [cert('soon', 2.5)]));
+    expect(entry.status).toBe('warning');
+    expect(d.alerts.find((a) => a.kind === 'expiring')!.severity).toBe('critical');
+  });
+
+  test('10% or more of the live certificates expired unrenewed (a CA or connector that stopped renewing) is critical, and so is its daily summary', () => {
+    const { d, entry } = entryOf(fleet(10, 90));
+    expect(entry.status).toBe('critical');
+    expect(d.alerts.filter((a) => a.kind === 'expired').map((a) => a.severity)).toEqual(['critical']);
+  });
+
+  test('nothing at risk is ok; a failed revocation alone is a warning', () => {
+    expect(entryOf(fleet(0, 10)).entry.status).toBe('ok');
+    expect(entryOf(fleet(0, 10, [cert('revoked', 200, { certificateRevokeStatus: 'failed' })])).entry.status).toBe('warning');
   });
 });

@@ -50,6 +50,11 @@ export interface DeviceCertificateSummary {
   /** Certificates whose certificateRevokeStatus is `failed`. */
   revocationFailed: number;
   earliestExpirationDateTime: string | null;
+  /**
+   * The earliest expiry still to come (expired ones left out): what the subject's status and days left
+   * are judged by. Absent in summaries stored before it existed.
+   */
+  earliestUpcomingExpirationDateTime?: string | null;
   /** Counts per bucket, computed at scan time (each reader recomputes days from the list when it needs "now"). */
   buckets: Record<DeviceCertBucket, number>;
   /** Per issuer, most at risk first (bounded: at most 50 issuers, the rest summed as "(other issuers)"). */

@@ -1,5 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { describeGraphFailure } from '../../graph/certificateReader';
+import { BodyCapOption } from '../../graph/deadlineHandler';
 import { retryWithin, type GraphClientOptions } from '../../graph/graphClient';
 import type { Deadline } from '../../net/deadline';
 import { checkNextLink } from '../graphCollection';
@@ -27,6 +28,12 @@ export interface DeviceCertificateReaderOptions extends GraphClientOptions {
 
 export const DEFAULT_PAGE_SIZE = 1000;
 export const DEFAULT_MAX_PAGES = 5000;
+/**
+ * A page's body cap. The 1 MiB of other Graph calls does not fit $top=1000 here: eight fields with X.500
+ * subject and issuer names of a few hundred characters each come to 1-2 MiB. 16 MiB holds 1,000 items of
+ * 16 KiB each and is still a bound (a page is parsed and let go before the next one is read).
+ */
+export const MAX_PAGE_BYTES = 16 * 1024 * 1024;
 
 const CALL = `GET /${DEVICE_CERTIFICATES_VERSION}${DEVICE_CERTIFICATES_PATH}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -56,7 +63,7 @@ export function createDeviceCertificateReader(client: Client, options: DeviceCer
               ? client.api(DEVICE_CERTIFICATES_PATH).version(DEVICE_CERTIFICATES_VERSION).select([...DEVICE_CERTIFICATE_FIELDS]).top(pageSize)
               : client.api(next);
           // The check's deadline cuts the whole scan; a 429's Retry-After is waited for only while it ends within it.
-          body = await api.option('signal', deadline.signal).middlewareOptions([retryWithin(deadline, options)]).get();
+          body = await api.option('signal', deadline.signal).middlewareOptions([retryWithin(deadline, options), new BodyCapOption(MAX_PAGE_BYTES)]).get();
           break;
         } catch (error) {
           const failure = describeGraphFailure(error, options.graphEndpoint);

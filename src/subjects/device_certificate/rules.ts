@@ -9,6 +9,7 @@ import { OccurrenceLedger, type OccurrenceState } from '../../rules/occurrences'
 import type { AtRiskCertificate, DeviceCertificateSummary } from './model';
 import { wholeDaysLeft } from './parse';
 import { emptyBuckets, type ScanResult, type ScannedCertificate } from './scan';
+import { expiredIsSystemic } from './status';
 
 /**
  * Which alerts a scan of the device certificates raises. Aggregated: at most one `expiring` per
@@ -281,7 +282,9 @@ export function decideDeviceCertificates(prev: DeviceCertState, scan: DeviceCert
   let lastExpiredAlertDay = prev.lastExpiredAlertDay;
   if (summary.expired > 0 && lastExpiredAlertDay !== today) {
     const expired = result.certificates.filter((c) => c.atRisk && c.expiryMs <= nowMs);
-    raise('expired', 'critical', text.deviceCertExpiredSummary(ctx.tenant, expired.length, expired[0]?.expirationDateTime ?? null), about(expired, summary.totalAtRisk, 0));
+    // A warning for a few stale devices, critical when the expired are a systemic share (see status.ts).
+    const severity: Severity = expiredIsSystemic(expired.length, result.scanned - result.superseded - result.unreadable) ? 'critical' : 'warning';
+    raise('expired', severity, text.deviceCertExpiredSummary(ctx.tenant, expired.length, expired[0]?.expirationDateTime ?? null), about(expired, summary.totalAtRisk, 0));
     lastExpiredAlertDay = today;
   }
 

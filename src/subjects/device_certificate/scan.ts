@@ -180,6 +180,7 @@ export function summarise(certificates: readonly ScannedCertificate[], now: Date
   let expired = 0;
   let revocationFailed = 0;
   let earliest: string | null = null;
+  let upcoming: string | null = null;
   for (const c of certificates) {
     if (c.revokeFailed) revocationFailed += 1;
     if (!c.atRisk) continue;
@@ -188,6 +189,7 @@ export function summarise(certificates: readonly ScannedCertificate[], now: Date
     if (bucket === 'expired') expired += 1;
     else totalAtRisk += 1;
     earliest ??= c.expirationDateTime;
+    if (bucket !== 'expired') upcoming ??= c.expirationDateTime;
     const issuer = issuers.get(c.issuerName);
     if (issuer === undefined) issuers.set(c.issuerName, { issuerName: c.issuerName, count: 1, earliestExpirationDateTime: c.expirationDateTime });
     else issuer.count += 1;
@@ -219,6 +221,7 @@ export function summarise(certificates: readonly ScannedCertificate[], now: Date
     expired,
     revocationFailed,
     earliestExpirationDateTime: earliest,
+    earliestUpcomingExpirationDateTime: upcoming,
     buckets,
     issuers: issuerList,
     byBucketAndIssuer,
