@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { runCheck } from '../check/runCheck';
 import { renderBadge } from '../status/badge';
 import { DASHBOARD_HISTORY_ROWS, dashboardHeaders, renderDashboard } from '../status/dashboardPage';
-import { loadReadModel } from '../status/readModel';
+import { loadHistoryWindow, loadReadModel } from '../status/readModel';
 import { withOwnIncidents, type StatusDocument } from '../status/statusDocument';
 import { SUBJECT_KINDS, type SubjectKind } from '../domain/alertEvent';
 import type { CertificateStatus } from '../domain/status';
@@ -71,8 +71,12 @@ export function makeStatusHandlers(runtime: () => Runtime = sharedRuntime, now: 
     async dashboard(request: HttpRequest): Promise<HttpResponseInit> {
       const refused = onlyGet(request);
       if (refused !== null) return refused;
+      const refresh = request.query.get('refresh');
+      if (refresh !== null && refresh !== 'true' && refresh !== 'false') return json(400, { error: 'refresh must be true or false', field: 'refresh' });
       const rt = runtime();
-      const [doc, history] = await Promise.all([current(rt), rt.store.listHistory(DASHBOARD_HISTORY_ROWS)]);
+      // ?refresh=true reads storage afresh (no check: the page's button for that is the status route's).
+      const fresh = refresh === 'true';
+      const [doc, history] = await Promise.all([current(rt, fresh), loadHistoryWindow(rt, DASHBOARD_HISTORY_ROWS, { fresh })]);
       const body = renderDashboard({
         doc,
         history,
