@@ -33,6 +33,8 @@ const LOAD_SECONDS = Number(process.env['BENCH_LOAD_SECONDS'] ?? '2');
 const CONNECTIONS = 16;
 const TIMED_RUNS = Number(process.env['BENCH_RUNS'] ?? '11');
 /** BENCH_ONLY=load,cli,serve (any of them) measures only those parts while one works on them; all by default. */
+/** BENCH_SERVE_NODE_ARGS: node options for the serve processes only (say --cpu-prof --cpu-prof-dir=DIR to profile them). */
+const SERVE_NODE_ARGS = (process.env['BENCH_SERVE_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
 const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'load,cli,serve').split(',').map((p) => p.trim()));
 
 interface Row {
@@ -222,7 +224,7 @@ interface RouteFigure {
 
 /** One serve process over one data set, and its bare floor serving the same bytes at the same paths. */
 async function measureServe(env: NodeJS.ProcessEnv, paths: string[]): Promise<{ routes: Map<string, RouteFigure>; serveGrowth: number; bareGrowth: number; servePeak: number; barePeak: number }> {
-  const serve = await startProcess([bin, 'serve', '--port=0'], env, /Dashboard: (http:\/\/127\.0\.0\.1:\d+)\/api\/dashboard/);
+  const serve = await startProcess([...SERVE_NODE_ARGS, bin, 'serve', '--port=0'], env, /Dashboard: (http:\/\/127\.0\.0\.1:\d+)\/api\/dashboard/);
   const base = serve.match[1]!;
   let bare: ChildProcess | null = null;
   try {

@@ -116,17 +116,30 @@ export function loadHistoryWindow(rt: Runtime, rows: number, options: { fresh?: 
   return shared.get(rt, options.fresh ?? false);
 }
 
+/** The model built from one stored read, for one second of the views' clock. */
+const built = new WeakMap<Stored, { second: number; model: ReadModel }>();
+
 /**
  * What every view shows (status, the CLI's status, dashboard, badge, metrics), from storage alone:
  * the push certificate's state and each watched token subject's, read side by side, with the time
  * left recomputed at `at`. No Graph call. What storage holds is reused for READ_MODEL_TTL_MS within
  * a process unless `fresh` (status?refresh=true) or this process wrote since.
+ *
+ * The model built from one read is reused for the rest of the second of `at` (time left is in whole
+ * days; staleness and silences move at most a second late), so requests under load share one object
+ * and views may keep what they derive from it. Callers must not change it.
  */
 export async function loadReadModel(rt: Runtime, at: Date, options: { fresh?: boolean } = {}): Promise<ReadModel> {
-  const { loaded, tokens, silences: read, channels } = await storedRead.get(rt, options.fresh ?? false);
+  const stored = await storedRead.get(rt, options.fresh ?? false);
+  const second = Math.floor(at.getTime() / 1000);
+  const memo = built.get(stored);
+  if (memo !== undefined && memo.second === second) return memo.model;
+  const { loaded, tokens, silences: read, channels } = stored;
   const staleAfter = staleAfterMs(rt.config.checkSchedule, at);
   const doc = buildStatusDocument(loaded, at, rt.config.policy, staleAfter, rt.config.tenantName, tokens);
   // The silences in force at `at` (an ended one is never listed, whether or not its row is pruned yet).
   const silences = inForceAt(read, at);
-  return { loaded, tokens, staleAfterMs: staleAfter, doc: doc === null ? null : { ...doc, silences, channels } };
+  const model: ReadModel = { loaded, tokens, staleAfterMs: staleAfter, doc: doc === null ? null : { ...doc, silences, channels } };
+  built.set(stored, { second, model });
+  return model;
 }
