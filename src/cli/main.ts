@@ -12,6 +12,7 @@ import { runTestAlert } from './notifyTest';
 import { channelLines } from './channelLines';
 import { ackCommand, defaultAcker } from './ack';
 import { startLocalHost } from '../localHost/serve';
+import { lineBatch } from '../localHost/lineBatch';
 import { renewCommand } from './renew';
 import { silenceCommand, SilenceUsage } from './silence';
 
@@ -184,7 +185,10 @@ async function serve(ctx: CommandContext): Promise<number> {
   const runtime = ctx.runtime();
   const { io } = ctx;
   const key = io.env['NOTIFY_KEY']?.trim() || null;
-  const host = await startLocalHost({ runtime, port, key, log: (line) => io.stderr(`${new Date().toISOString()} ${runtime.redact(line)}`) });
+  // Each line is written by io.stderr, which ends it; a batch of lines is one write.
+  const lines = lineBatch(io.stderr);
+  process.once('exit', lines.flush);
+  const host = await startLocalHost({ runtime, port, key, log: (line) => lines.log(`${new Date().toISOString()} ${runtime.redact(line)}`) });
   io.stdout(`Serving the function app at ${host.url}/api/ (status, history, dashboard, badge.svg, notify, test-alert)${key === null ? '' : ' — function routes need NOTIFY_KEY'}`);
   io.stdout(`Dashboard: ${host.url}/api/dashboard`);
   io.stdout(`Timer checkCertificate (${runtime.config.checkSchedule}) runs next at ${host.nextRun()?.toISOString() ?? 'never'}. Ctrl+C stops.`);
@@ -193,6 +197,8 @@ async function serve(ctx: CommandContext): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   await host.close();
+  lines.flush();
+  process.off('exit', lines.flush);
   return 0;
 }
 
