@@ -214,8 +214,12 @@ describe('the read path', () => {
     const rt = testRuntime(env);
     const at = new Date('2026-12-26T10:00:00Z');
     await checkAt(rt, at);
-    const page = (when: Date, query: Record<string, string> = {}) =>
-      makeStatusHandlers(() => rt, () => when).dashboard(new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/dashboard', query }));
+    let clock = at;
+    const handlers = makeStatusHandlers(() => rt, () => clock);
+    const page = (when: Date, query: Record<string, string> = {}) => {
+      clock = when;
+      return handlers.dashboard(new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/dashboard', query }));
+    };
     const historyQueries = (taken: string[]) => taken.filter((r) => r === 'GET /History()').length;
     proxy.take(prefix);
 
@@ -232,6 +236,12 @@ describe('the read path', () => {
     expect(historyQueries(proxy.take(prefix))).toBe(1);
     await page(new Date(at.getTime() + 110_000));
     expect(historyQueries(proxy.take(prefix))).toBe(0);
+
+    // A page is reused within its second only: the next second's says when it was rendered.
+    const sameSecond = await page(new Date(at.getTime() + 110_500));
+    const nextSecond = await page(new Date(at.getTime() + 111_000));
+    expect(String(sameSecond.body)).toContain(new Date(at.getTime() + 110_000).toISOString());
+    expect(String(nextSecond.body)).toContain(new Date(at.getTime() + 111_000).toISOString());
 
     // ?refresh=true reads afresh; a refresh that is neither true nor false is refused by name.
     await page(new Date(at.getTime() + 120_000), { refresh: 'true' });
