@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { httpFunction } from '../src/app/functionDefinitions';
+import { httpFunction } from '../src/app/functionRegistry';
 
 // POST /api/ack {"id": "...", "by": "...", "note": "..."}: a person acknowledges an open incident.
 const fn = httpFunction('ack');

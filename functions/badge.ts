@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { httpFunction } from '../src/app/functionDefinitions';
+import { httpFunction } from '../src/app/functionRegistry';
 
 // GET /api/badge.svg: a status badge (anonymous: it shows only the days left).
 const fn = httpFunction('badge');

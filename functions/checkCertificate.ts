@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { timerFunction } from '../src/app/functionDefinitions';
+import { timerFunction } from '../src/app/functionRegistry';
 
 // Every CHECK_SCHEDULE (default "0 0 */6 * * *"): the same check as `apns-monitor check`.
 const check = timerFunction('checkCertificate');

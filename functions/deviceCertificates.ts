@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { httpFunction } from '../src/app/functionDefinitions';
+import { httpFunction } from '../src/app/functionRegistry';
 
 // GET /api/device-certificates?withinDays=N&format=json|csv: the stored list of device certificates at risk.
 const fn = httpFunction('deviceCertificates');

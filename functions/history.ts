@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { httpFunction } from '../src/app/functionDefinitions';
+import { httpFunction } from '../src/app/functionRegistry';
 
 // GET /api/history?limit=N: recent checks and alerts, newest first.
 const fn = httpFunction('history');

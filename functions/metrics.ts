@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { httpFunction } from '../src/app/functionDefinitions';
+import { httpFunction } from '../src/app/functionRegistry';
 
 // GET /api/metrics: every watched credential in Prometheus text format, from storage.
 const fn = httpFunction('metrics');

@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { httpFunction } from '../src/app/functionDefinitions';
+import { httpFunction } from '../src/app/functionRegistry';
 
 // POST /api/notify: one alert event, delivered once to each configured channel.
 const notify = httpFunction('notify');

@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { httpFunction } from '../src/app/functionDefinitions';
+import { httpFunction } from '../src/app/functionRegistry';
 
 // POST /api/notify/signed: the notify function for posts signed with NOTIFY_SIGNING_SECRET
 // (Standard Webhooks); anonymous to the host because the handler verifies the signature itself.

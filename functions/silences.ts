@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { httpFunction } from '../src/app/functionDefinitions';
+import { httpFunction } from '../src/app/functionRegistry';
 
 // GET/POST /api/silences, DELETE /api/silences/{id}: hold back repeating alerts until a date.
 const fn = httpFunction('silences');

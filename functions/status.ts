@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { httpFunction } from '../src/app/functionDefinitions';
+import { httpFunction } from '../src/app/functionRegistry';
 
 // GET /api/status: the last recorded check, time left recomputed now; ?refresh=true checks first.
 const fn = httpFunction('status');

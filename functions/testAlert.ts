@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { httpFunction } from '../src/app/functionDefinitions';
+import { httpFunction } from '../src/app/functionRegistry';
 
 // POST /api/test-alert: a test alert on every configured channel now; answers each channel's outcome.
 const fn = httpFunction('testAlert');

@@ -6,6 +6,8 @@
 //                      loads every file `main` names when the worker starts, so per-function bundles
 //                      would parse and run the shared code and the SDKs once per function (and load
 //                      @azure/functions several times).
+//   dist/app.js        the function app's handlers and SDKs, which dist/functions.js requires on the
+//                      first invocation (see lazyApp below)
 //   dist/cli.js        the command line (bin/apns-monitor.js)
 //   dist/demo.js       npm run demo
 //   dist/bench/*.js    npm run bench
@@ -47,6 +49,21 @@ function functionsEntry() {
   return files.map((f) => `import './functions/${f.slice(0, -3)}';`).join('\n');
 }
 
+/**
+ * The function app loads in two parts: dist/functions.js registers every function (@azure/functions
+ * and the catalog, src/app/functionCatalog.ts) and dist/app.js holds the handlers and the SDKs. The
+ * registry's `import('./functionDefinitions')` becomes a require of ./app.js on the first invocation,
+ * so a worker's cold start does not parse and run what no request has needed yet.
+ */
+const lazyApp = {
+  name: 'lazy-app',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/functionDefinitions$/ }, (args) =>
+      args.kind === 'dynamic-import' && args.importer.endsWith(path.join('src', 'app', 'functionRegistry.ts')) ? { path: './app.js', external: true } : undefined,
+    );
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -73,7 +90,7 @@ const common = {
  */
 function writeNotices(outputs) {
   const packages = new Map();
-  for (const file of ['dist/functions.js', 'dist/cli.js']) {
+  for (const file of ['dist/functions.js', 'dist/app.js', 'dist/cli.js']) {
     for (const [input, { bytesInOutput }] of Object.entries(outputs[file].inputs)) {
       const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
       if (match === null || bytesInOutput === 0) continue;
@@ -85,7 +102,7 @@ function writeNotices(outputs) {
     }
   }
   const text = [...packages.values()].sort().join(`\n\n${'-'.repeat(72)}\n\n`);
-  fs.writeFileSync(path.join(outdir, 'THIRD_PARTY_NOTICES.txt'), `Packages bundled into dist/functions.js and dist/cli.js, with their licences.\n\n${text}\n`);
+  fs.writeFileSync(path.join(outdir, 'THIRD_PARTY_NOTICES.txt'), `Packages bundled into dist/functions.js, dist/app.js and dist/cli.js, with their licences.\n\n${text}\n`);
 }
 
 async function main() {
@@ -96,6 +113,14 @@ async function main() {
       ...common,
       stdin: { contents: functionsEntry(), resolveDir: root, sourcefile: 'functions/index.ts', loader: 'ts' },
       outfile: path.join(outdir, 'functions.js'),
+      external: HOST_PROVIDED,
+      plugins: [lazyApp],
+    }),
+    // The handlers and everything they use, required by dist/functions.js on the first invocation.
+    esbuild.build({
+      ...common,
+      entryPoints: { app: 'src/app/functionDefinitions.ts' },
+      outdir,
       external: HOST_PROVIDED,
     }),
     esbuild.build({
@@ -130,7 +155,7 @@ async function main() {
   fs.writeFileSync(path.join(outdir, 'meta.json'), JSON.stringify({ inputs, outputs }));
   // A module of ours that esbuild takes for CommonJS is wrapped whole, and what it imports is no
   // longer tree-shaken (all of date-fns came back that way): entries aside, every one must be ESM.
-  const entries = new Set(['functions/index.ts', 'src/cli/main.ts', 'demo/run.ts']);
+  const entries = new Set(['functions/index.ts', 'src/cli/main.ts', 'demo/run.ts', 'src/app/functionDefinitions.ts']);
   const commonJs = Object.entries(inputs)
     .filter(([file, input]) => /\.ts$/.test(file) && !file.includes('node_modules') && !entries.has(file) && !file.startsWith('bench/') && input.format === 'cjs')
     .map(([file]) => file);

@@ -106,7 +106,8 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 if (pkg.main !== 'dist/functions.js') fail(`package.json main is ${JSON.stringify(pkg.main)}, expected "dist/functions.js" (the bundle)`);
 // No source map: the worker runs without --enable-source-maps, and .funcignore drops *.map anyway;
 // the map of the same build stays in dist/ for reading a deployed stack trace.
-for (const file of ['functions.js', 'functions.js.LEGAL.txt', 'THIRD_PARTY_NOTICES.txt']) {
+// app.js: the handlers and SDKs, which functions.js requires on the first invocation.
+for (const file of ['functions.js', 'functions.js.LEGAL.txt', 'app.js', 'app.js.LEGAL.txt', 'THIRD_PARTY_NOTICES.txt']) {
   const from = path.join(root, 'dist', file);
   if (!fs.existsSync(from)) fail(`dist/${file} is missing after the build`);
   fs.copyFileSync(from, path.join(stage, 'dist', file));
@@ -116,7 +117,8 @@ const deployed = { name: pkg.name, version: pkg.version, description: pkg.descri
 fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(deployed, null, 2)}\n`);
 
 // 3. The packaged app must load on its own, as the worker loads it (package.json `main`, with
-// @azure/functions-core supplied by the host), and register every function in functions/.
+// @azure/functions-core supplied by the host), register every function in functions/, and load its
+// handlers (dist/app.js) on the first invocation.
 const functionFiles = fs.readdirSync(path.join(root, 'functions')).filter((f) => f.endsWith('.ts'));
 const probe = spawnSync(
   process.execPath,
@@ -125,12 +127,13 @@ const probe = spawnSync(
     `const Module = require('node:module');
      const path = require('node:path');
      const seen = [];
+     const handlers = {};
      let model = null;
      // What the worker's @azure/functions-core offers the library (azure-functions-nodejs-worker).
      const core = {
        setProgrammingModel: (m) => void (model = m),
        getProgrammingModel: () => model,
-       registerFunction: (metadata) => { seen.push(metadata); return { dispose() {} }; },
+       registerFunction: (metadata, handler) => { seen.push(metadata); handlers[metadata.name] = handler; return { dispose() {} }; },
        registerHook: () => ({ dispose() {} }),
        log: () => undefined,
      };
@@ -138,10 +141,14 @@ const probe = spawnSync(
      Module._load = function (request, ...rest) { return request === '@azure/functions-core' ? core : load.call(this, request, ...rest); };
      require(path.resolve(require('./package.json').main));
      if (model === null || model.name !== '@azure/functions') throw new Error('the programming model was not set');
-     console.log(JSON.stringify(seen.map((m) => {
-       const trigger = Object.values(m.bindings).find((b) => b.direction === 'in');
-       return [m.name, trigger.type, trigger.route ?? trigger.schedule];
-     })));`,
+     // The first invocation loads the handlers (dist/app.js): a POST to status is refused by the handler itself.
+     handlers.status({ method: 'POST', query: new URLSearchParams() }, { error() {}, log() {} }).then((answer) => {
+       if (answer.status !== 405) throw new Error('the status handler answered ' + answer.status + ' to a POST, expected 405');
+       console.log(JSON.stringify(seen.map((m) => {
+         const trigger = Object.values(m.bindings).find((b) => b.direction === 'in');
+         return [m.name, trigger.type, trigger.route ?? trigger.schedule];
+       })));
+     });`,
   ],
   { cwd: stage, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
 );

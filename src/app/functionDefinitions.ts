@@ -1,4 +1,5 @@
-import type { HttpHandler, HttpMethod, TimerHandler } from '@azure/functions';
+import type { HttpHandler, TimerHandler } from '@azure/functions';
+import { HTTP_FUNCTIONS, TIMER_FUNCTIONS, type HttpFunctionEntry, type TimerFunctionEntry } from './functionCatalog';
 import { ConfigError } from '../config';
 import { makeAckHandler } from './ackHandler';
 import { makeCheckTimerHandler } from './checkHandler';
@@ -15,18 +16,11 @@ import { sharedRuntime, type Runtime } from './runtime';
  * the local host (`apns-monitor serve`) serves the same objects.
  */
 
-export interface HttpFunctionDefinition {
-  name: string;
-  route: string;
-  methods: HttpMethod[];
-  authLevel: 'anonymous' | 'function';
+export interface HttpFunctionDefinition extends HttpFunctionEntry {
   handler: HttpHandler;
 }
 
-export interface TimerFunctionDefinition {
-  name: string;
-  /** App-setting expression resolved by the host. */
-  schedule: string;
+export interface TimerFunctionDefinition extends TimerFunctionEntry {
   handler: TimerHandler;
 }
 
@@ -34,9 +28,6 @@ export interface FunctionDefinitions {
   http: HttpFunctionDefinition[];
   timers: TimerFunctionDefinition[];
 }
-
-/** All methods are routed to handlers that answer 405 themselves, with an Allow header. */
-const ANY_METHOD: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
 /**
  * A bad app setting is reported as its one-line message, not a stack trace: HTTP callers get a
@@ -71,26 +62,29 @@ function reportTimerSettingErrors(handler: TimerHandler): TimerHandler {
 
 export function defineFunctions(runtime: () => Runtime = sharedRuntime, now: () => Date = () => new Date()): FunctionDefinitions {
   const views = makeStatusHandlers(runtime, now);
+  // Each function of the catalog (names, routes, key levels: functionCatalog.ts) and its handler.
+  const http: Record<string, HttpHandler> = {
+    notify: makeNotifyHandler(runtime),
+    ack: makeAckHandler(runtime, now),
+    silences: makeSilencesHandler(runtime, now),
+    notifySigned: makeSignedNotifyHandler(runtime, now),
+    status: views.status,
+    history: views.history,
+    deviceCertificates: makeDeviceCertificatesHandler(runtime, now),
+    metrics: views.metrics,
+    testAlert: makeTestAlertHandler(runtime, now),
+    dashboard: views.dashboard,
+    badge: views.badge,
+  };
+  const timers: Record<string, TimerHandler> = { checkCertificate: makeCheckTimerHandler(runtime) };
+  const handler = <T>(handlers: Record<string, T>, name: string): T => {
+    const found = handlers[name];
+    if (found === undefined) throw new Error(`the function ${name} has no handler`);
+    return found;
+  };
   return {
-    http: [
-      { name: 'notify', route: 'notify', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(makeNotifyHandler(runtime)) },
-      { name: 'ack', route: 'ack', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(makeAckHandler(runtime, now)) },
-      // One function for the collection and its members: {id?} is the silence in DELETE /api/silences/{id}.
-      { name: 'silences', route: 'silences/{id?}', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(makeSilencesHandler(runtime, now)) },
-      // Anonymous to the host: the handler verifies a Standard Webhooks signature (NOTIFY_SIGNING_SECRET).
-      { name: 'notifySigned', route: 'notify/signed', methods: ANY_METHOD, authLevel: 'anonymous', handler: reportSettingErrors(makeSignedNotifyHandler(runtime, now)) },
-      { name: 'status', route: 'status', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.status) },
-      { name: 'history', route: 'history', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.history) },
-      // Issue 12: the stored list of device certificates at risk (no Graph call).
-      { name: 'deviceCertificates', route: 'device-certificates', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(makeDeviceCertificatesHandler(runtime, now)) },
-      { name: 'metrics', route: 'metrics', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.metrics) },
-      // The dashboard's "send a test alert" button (issue 15): every channel now, rate-limited.
-      { name: 'testAlert', route: 'test-alert', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(makeTestAlertHandler(runtime, now)) },
-      { name: 'dashboard', route: 'dashboard', methods: ANY_METHOD, authLevel: 'function', handler: reportSettingErrors(views.dashboard) },
-      // Anonymous so a wiki can embed it without carrying a key; it shows only the days left.
-      { name: 'badge', route: 'badge.svg', methods: ANY_METHOD, authLevel: 'anonymous', handler: reportSettingErrors(views.badge) },
-    ],
-    timers: [{ name: 'checkCertificate', schedule: '%CHECK_SCHEDULE%', handler: reportTimerSettingErrors(makeCheckTimerHandler(runtime)) }],
+    http: HTTP_FUNCTIONS.map((f) => ({ ...f, handler: reportSettingErrors(handler(http, f.name)) })),
+    timers: TIMER_FUNCTIONS.map((f) => ({ ...f, handler: reportTimerSettingErrors(handler(timers, f.name)) })),
   };
 }
 

@@ -2,8 +2,9 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { runCheck } from '../check/runCheck';
 import { renderBadge } from '../status/badge';
 import { DASHBOARD_HISTORY_ROWS, dashboardHeaders, renderDashboard } from '../status/dashboardPage';
-import { loadReadModel } from '../status/readModel';
+import { loadHistoryWindow, loadReadModel } from '../status/readModel';
 import { withOwnIncidents, type StatusDocument } from '../status/statusDocument';
+import type { HistoryEntry } from '../storage/records';
 import { SUBJECT_KINDS, type SubjectKind } from '../domain/alertEvent';
 import type { CertificateStatus } from '../domain/status';
 import { worstStatus } from '../subjects/subjectEntry';
@@ -43,6 +44,9 @@ function badgeView(doc: StatusDocument | null, subject: SubjectKind): { status: 
  * /api/dashboard and /api/badge.svg. None calls Graph, except /api/status?refresh=true.
  */
 export function makeStatusHandlers(runtime: () => Runtime = sharedRuntime, now: () => Date = () => new Date()) {
+  /** The page last rendered, and what it was rendered from (one entry: the newest). */
+  let lastPage: { rt: Runtime; doc: StatusDocument | null; history: readonly HistoryEntry[]; key: string | null; second: number; body: string } | null = null;
+
   async function current(rt: Runtime, fresh = false) {
     return (await loadReadModel(rt, now(), { fresh })).doc;
   }
@@ -72,18 +76,26 @@ export function makeStatusHandlers(runtime: () => Runtime = sharedRuntime, now: 
     async dashboard(request: HttpRequest): Promise<HttpResponseInit> {
       const refused = onlyGet(request);
       if (refused !== null) return refused;
+      const refresh = request.query.get('refresh');
+      if (refresh !== null && refresh !== 'true' && refresh !== 'false') return json(400, { error: 'refresh must be true or false', field: 'refresh' });
       const rt = runtime();
-      const [doc, history] = await Promise.all([current(rt), rt.store.listHistory(DASHBOARD_HISTORY_ROWS)]);
-      const body = renderDashboard({
-        doc,
-        history,
-        thresholds: rt.config.policy.thresholdDays,
-        cloud: rt.config.cloud,
-        generatedAt: now(),
-        timeZone: rt.config.displayTimeZone,
-        // Carried into the page's links and test-alert form, so they reach function-level routes too.
-        key: request.query.get('code'),
-      });
+      // ?refresh=true reads storage afresh (no check: the page's button for that is the status route's).
+      const fresh = refresh === 'true';
+      const [doc, history] = await Promise.all([current(rt, fresh), loadHistoryWindow(rt, DASHBOARD_HISTORY_ROWS, { fresh })]);
+      const generatedAt = now();
+      // Carried into the page's links and test-alert form, so they reach function-level routes too.
+      const key = request.query.get('code');
+      const second = Math.floor(generatedAt.getTime() / 1000);
+      // The same model, history and key within one second make the same page (it says when it was
+      // rendered, to the second): under load it is rendered once, not per request.
+      let body: string;
+      const last = lastPage;
+      if (last !== null && last.rt === rt && last.doc === doc && last.history === history && last.key === key && last.second === second) {
+        body = last.body;
+      } else {
+        body = renderDashboard({ doc, history, thresholds: rt.config.policy.thresholdDays, cloud: rt.config.cloud, generatedAt, timeZone: rt.config.displayTimeZone, key });
+        lastPage = { rt, doc, history, key, second, body };
+      }
       // The CSP allows only the page's own inline style and script (by hash): nothing loads from elsewhere.
       return { status: doc === null ? 503 : 200, body, headers: dashboardHeaders() };
     },

@@ -11,8 +11,7 @@ import { staleLine, statusLine, unknownLine } from './format';
 import { runTestAlert } from './notifyTest';
 import { channelLines } from './channelLines';
 import { ackCommand, defaultAcker } from './ack';
-import { startLocalHost } from '../localHost/serve';
-import { renewCommand } from './renew';
+import { lineBatch } from '../localHost/lineBatch';
 import { silenceCommand, SilenceUsage } from './silence';
 import { deviceCertsCommand } from './deviceCerts';
 
@@ -185,7 +184,12 @@ async function serve(ctx: CommandContext): Promise<number> {
   const runtime = ctx.runtime();
   const { io } = ctx;
   const key = io.env['NOTIFY_KEY']?.trim() || null;
-  const host = await startLocalHost({ runtime, port, key, log: (line) => io.stderr(`${new Date().toISOString()} ${runtime.redact(line)}`) });
+  // Each line is written by io.stderr, which ends it; a batch of lines is one write.
+  const lines = lineBatch(io.stderr);
+  process.once('exit', lines.flush);
+  // Loaded by the commands that need them: a check does not load the local host, @azure/functions and the handlers.
+  const { startLocalHost } = await import('../localHost/serve');
+  const host = await startLocalHost({ runtime, port, key, log: (line) => lines.log(`${new Date().toISOString()} ${runtime.redact(line)}`) });
   io.stdout(`Serving the function app at ${host.url}/api/ (status, history, dashboard, badge.svg, notify, test-alert)${key === null ? '' : ' — function routes need NOTIFY_KEY'}`);
   io.stdout(`Dashboard: ${host.url}/api/dashboard`);
   io.stdout(`Timer checkCertificate (${runtime.config.checkSchedule}) runs next at ${host.nextRun()?.toISOString() ?? 'never'}. Ctrl+C stops.`);
@@ -194,6 +198,8 @@ async function serve(ctx: CommandContext): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   await host.close();
+  lines.flush();
+  process.off('exit', lines.flush);
   return 0;
 }
 
@@ -383,7 +389,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   }
   if (command === undefined) return fail('no command given: run `apns-monitor --help`', usage());
   // The renewal assistant parses its own sub-commands, flags and help (src/cli/renew.ts).
-  if (command === 'renew') return renewCommand(rest, io);
+  if (command === 'renew') return (await import('./renew')).renewCommand(rest, io);
   const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (spec === undefined) return fail(command.startsWith('-') ? `unknown option ${command.split('=')[0]}` : `unknown command ${command}`, usage());
   json = '--json' in spec.flags && rest.includes('--json');

@@ -1,7 +1,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
+import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import type { HttpFunctionDefinition } from '../app/functionDefinitions';
 
 /**
@@ -144,13 +144,64 @@ async function handle(options: LocalHttpHostOptions, req: IncomingMessage, res: 
     logHandler: (level, ...args) => options.log(`[${definition.name}] ${level}: ${args.map(String).join(' ')}`),
   });
   const result = await definition.handler(request, context);
+  const { status, headers, bytes } = plainResponse(result) ?? (await fetchResponse(result));
+  res.writeHead(status, headers);
+  res.end(method === 'HEAD' ? undefined : bytes);
+  return status;
+}
+
+interface WireResponse {
+  status: number;
+  headers: Record<string, string>;
+  bytes: Buffer | undefined;
+}
+
+/** Any response, through @azure/functions' HttpResponse (a fetch Response), as the Functions host converts it. */
+export async function fetchResponse(result: HttpResponseInit | HttpResponse | undefined | void): Promise<WireResponse> {
   const response = result instanceof HttpResponse ? result : new HttpResponse(result ?? {});
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => void (headers[name] = value));
-  const bytes = Buffer.from(await response.arrayBuffer());
-  res.writeHead(response.status, headers);
-  res.end(method === 'HEAD' ? undefined : bytes);
-  return response.status;
+  return { status: response.status, headers, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
+/** What a fetch Response adds when a string body comes without a content type. */
+const TEXT_CONTENT_TYPE = 'text/plain;charset=UTF-8';
+/** Statuses whose responses carry no body (HttpResponse drops one). */
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+/** A header value a fetch Headers object keeps as given (it trims the rest; anything else the slow path handles). */
+const PLAIN_VALUE = /^[^\s](?:[^\r\n\0]*[^\s])?$/;
+/** A header name as HTTP allows it (a token), in lower case as Headers gives it. */
+const PLAIN_NAME = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
+
+/**
+ * The same answer as fetchResponse for the shapes every handler here returns (a plain init with a
+ * string body or a JSON body and lower-case string headers), without building a fetch Response: under
+ * load that conversion was a large part of a status request. Null for anything else, which takes the
+ * general path; test/unit/localHostResponse.test.ts holds the two to the same bytes.
+ */
+export function plainResponse(result: HttpResponseInit | HttpResponse | undefined | void): WireResponse | null {
+  if (result === undefined || result === null || result instanceof HttpResponse) return null;
+  const { status = 200, headers: given, body, jsonBody, cookies, enableContentNegotiation, ...rest } = result;
+  if (Object.keys(rest).length > 0 || (cookies !== undefined && cookies.length > 0) || enableContentNegotiation === true) return null;
+  if (!Number.isInteger(status) || status < 200 || status > 599 || NULL_BODY_STATUSES.has(status)) return null;
+  if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given) || given instanceof Headers)) return null;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries((given ?? {}) as Record<string, unknown>)) {
+    if (typeof value !== 'string' || !PLAIN_NAME.test(name) || !PLAIN_VALUE.test(value)) return null;
+    headers[name] = value;
+  }
+  let text: string | undefined;
+  if (jsonBody !== undefined && jsonBody !== null) {
+    text = JSON.stringify(jsonBody);
+    if (text === undefined) return null;
+    headers['content-type'] ??= 'application/json';
+  } else if (typeof body === 'string') {
+    text = body;
+    headers['content-type'] ??= TEXT_CONTENT_TYPE;
+  } else if (body !== undefined && body !== null) {
+    return null;
+  }
+  return { status, headers, bytes: text === undefined ? Buffer.alloc(0) : Buffer.from(text, 'utf8') };
 }
 
 /** A one-line description of anything thrown; never throws itself. */
@@ -197,13 +248,19 @@ function firstValues(params: URLSearchParams): Record<string, string> {
   return query;
 }
 
+function originOf(server: Server): string {
+  const address = server.address();
+  return typeof address === 'object' && address !== null ? `http://127.0.0.1:${address.port}` : 'http://127.0.0.1';
+}
+
 export function createLocalHttpHost(options: LocalHttpHostOptions): Server {
+  let origin: string | null = null;
   const server = createServer((req, res) => {
     const started = Date.now();
     // A client that goes away mid-request is not the host's failure.
     req.on('error', () => undefined);
-    const address = server.address();
-    const origin = typeof address === 'object' && address !== null ? `http://127.0.0.1:${address.port}` : 'http://127.0.0.1';
+    // Asked once per listen, not per request (server.address() showed in serve's profile under load).
+    origin ??= originOf(server);
     // The query string is never logged: `?code=` carries the function key.
     const path = (req.url ?? '/').split('?')[0];
     handle(options, req, res, origin)
@@ -218,6 +275,7 @@ export function createLocalHttpHost(options: LocalHttpHostOptions): Server {
       )
       .catch(() => res.destroy());
   });
+  server.on('listening', () => void (origin = null));
   // CONNECT asks for a proxy tunnel, never a function: answer it rather than drop the connection.
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
     socket.on('error', () => undefined);

@@ -18,8 +18,12 @@ const COLOR: Record<Tone, { fg: string; bg: string }> = {
   accent: { fg: '#0f548c', bg: '#ebf3fc' },
 };
 
+const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_SPECIAL = /[&<>"']/;
+
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  // Most texts (dates, figures, names) have nothing to escape: the dashboard escapes thousands per page.
+  return HTML_SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c) : text;
 }
 
 /** Escaped HTML of a text, its `code` spans as <code>. */

@@ -1,6 +1,7 @@
 import type { Runtime } from '../app/runtime';
 import { newChannelHealth, publicHealth } from '../notify/channelHealth';
 import { localWriteCount, type LoadedState } from '../storage/monitorStore';
+import type { HistoryEntry } from '../storage/records';
 import type { ChannelHealth, Silence } from './operatorModel';
 import { inForceAt } from '../silences/store';
 import { buildStatusDocument, staleAfterMs, type DeviceCertSnapshot, type StatusDocument, type TokenSnapshot } from './statusDocument';
@@ -42,15 +43,50 @@ interface Stored {
   devices: DeviceCertSnapshot | null;
 }
 
-interface Cached {
-  stored: Stored;
+interface Cached<T> {
+  value: T;
   readAt: number;
   writes: number;
 }
 
-const cache = new WeakMap<Runtime, Cached>();
-/** A read in flight, shared by the requests that arrive while it is under way (and no write came since it began). */
-const inFlight = new WeakMap<Runtime, { writes: number; read: Promise<Cached> }>();
+/**
+ * One kind of read that views share within a process: what storage answered is reused for
+ * READ_MODEL_TTL_MS unless this process wrote since (localWriteCount) or the caller wants it fresh,
+ * and requests that arrive while a read is under way share it.
+ */
+class SharedRead<T> {
+  private readonly cache = new WeakMap<Runtime, Cached<T>>();
+  /** A read in flight, shared by the requests that arrive while it is under way (and no write came since it began). */
+  private readonly inFlight = new WeakMap<Runtime, { writes: number; read: Promise<Cached<T>> }>();
+
+  constructor(
+    private readonly read: (rt: Runtime) => Promise<T>,
+    /** Whether a value may be kept (one that must show another process's first write at once may not). */
+    private readonly keep: (value: T) => boolean = () => true,
+  ) {}
+
+  async get(rt: Runtime, fresh: boolean): Promise<T> {
+    const writes = localWriteCount();
+    const hit = this.cache.get(rt);
+    // Real time, not the views' clock (which tests move): this is about how often storage is read.
+    if (!fresh && hit !== undefined && hit.writes === writes && Date.now() - hit.readAt < READ_MODEL_TTL_MS) return hit.value;
+    const shared = this.inFlight.get(rt);
+    let read: Promise<Cached<T>>;
+    if (!fresh && shared !== undefined && shared.writes === writes) {
+      read = shared.read;
+    } else {
+      read = this.read(rt).then((value) => ({ value, readAt: Date.now(), writes }));
+      const entry = { writes, read };
+      this.inFlight.set(rt, entry);
+      const done = () => void (this.inFlight.get(rt) === entry && this.inFlight.delete(rt));
+      read.then(done, done);
+    }
+    const got = await read;
+    if (this.keep(got.value) && localWriteCount() === got.writes) this.cache.set(rt, got);
+    else this.cache.delete(rt);
+    return got.value;
+  }
+}
 
 async function readStored(rt: Runtime): Promise<Stored> {
   const runner = rt.deviceCertificates;
@@ -64,40 +100,51 @@ async function readStored(rt: Runtime): Promise<Stored> {
   return { loaded, tokens, silences, channels, devices };
 }
 
-async function stored(rt: Runtime, fresh: boolean): Promise<Stored> {
-  const writes = localWriteCount();
-  const hit = cache.get(rt);
-  // Real time, not the views' clock (which tests move): this is about how often storage is read.
-  if (!fresh && hit !== undefined && hit.writes === writes && Date.now() - hit.readAt < READ_MODEL_TTL_MS) return hit.stored;
-  const shared = inFlight.get(rt);
-  let read: Promise<Cached>;
-  if (!fresh && shared !== undefined && shared.writes === writes) {
-    read = shared.read;
-  } else {
-    read = readStored(rt).then((s) => ({ stored: s, readAt: Date.now(), writes }));
-    const entry = { writes, read };
-    inFlight.set(rt, entry);
-    const done = () => void (inFlight.get(rt) === entry && inFlight.delete(rt));
-    read.then(done, done);
+// Nothing recorded yet is not kept: the first check, perhaps another process's, must show at once.
+const storedRead = new SharedRead<Stored>(readStored, (s) => s.loaded.lastCheck !== null);
+
+/**
+ * History windows (the newest `rows` entries), one shared read per window size, reused like the read
+ * model: a dashboard under load costs a render, not a query of the history table. Callers pass a
+ * constant (the dashboard's DASHBOARD_HISTORY_ROWS), so this holds one entry per such constant. An
+ * empty window is not kept: the first check, perhaps another process's, must show at once.
+ */
+const historyReads = new Map<number, SharedRead<readonly HistoryEntry[]>>();
+
+/** The newest `rows` history entries, newest first; reused for READ_MODEL_TTL_MS as the read model is. */
+export function loadHistoryWindow(rt: Runtime, rows: number, options: { fresh?: boolean } = {}): Promise<readonly HistoryEntry[]> {
+  let shared = historyReads.get(rows);
+  if (shared === undefined) {
+    shared = new SharedRead<readonly HistoryEntry[]>((r) => r.store.listHistory(rows), (entries) => entries.length > 0);
+    historyReads.set(rows, shared);
   }
-  const got = await read;
-  // Nothing recorded yet is not kept: the first check, perhaps another process's, must show at once.
-  if (got.stored.loaded.lastCheck !== null && localWriteCount() === got.writes) cache.set(rt, got);
-  else cache.delete(rt);
-  return got.stored;
+  return shared.get(rt, options.fresh ?? false);
 }
+
+/** The model built from one stored read, for one second of the views' clock. */
+const built = new WeakMap<Stored, { second: number; model: ReadModel }>();
 
 /**
  * What every view shows (status, the CLI's status, dashboard, badge, metrics), from storage alone:
  * the push certificate's state and each watched token subject's, read side by side, with the time
  * left recomputed at `at`. No Graph call. What storage holds is reused for READ_MODEL_TTL_MS within
  * a process unless `fresh` (status?refresh=true) or this process wrote since.
+ *
+ * The model built from one read is reused for the rest of the second of `at` (time left is in whole
+ * days; staleness and silences move at most a second late), so requests under load share one object
+ * and views may keep what they derive from it. Callers must not change it.
  */
 export async function loadReadModel(rt: Runtime, at: Date, options: { fresh?: boolean } = {}): Promise<ReadModel> {
-  const { loaded, tokens, silences: read, channels, devices } = await stored(rt, options.fresh ?? false);
+  const stored = await storedRead.get(rt, options.fresh ?? false);
+  const second = Math.floor(at.getTime() / 1000);
+  const memo = built.get(stored);
+  if (memo !== undefined && memo.second === second) return memo.model;
+  const { loaded, tokens, silences: read, channels, devices } = stored;
   const staleAfter = staleAfterMs(rt.config.checkSchedule, at);
   const doc = buildStatusDocument(loaded, at, rt.config.policy, staleAfter, rt.config.tenantName, tokens, devices);
   // The silences in force at `at` (an ended one is never listed, whether or not its row is pruned yet).
   const silences = inForceAt(read, at);
-  return { loaded, tokens, devices, staleAfterMs: staleAfter, doc: doc === null ? null : { ...doc, silences, channels } };
+  const model: ReadModel = { loaded, tokens, devices, staleAfterMs: staleAfter, doc: doc === null ? null : { ...doc, silences, channels } };
+  built.set(stored, { second, model });
+  return model;
 }

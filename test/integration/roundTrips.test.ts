@@ -206,6 +206,51 @@ describe('the read path', () => {
     expect((await view(rt, 'status', new Date(at.getTime() + 120_000), { refresh: 'true' })).jsonBody).toMatchObject({ status: 'warning', checkedAt: new Date(at.getTime() + 120_000).toISOString() });
   });
 
+  test('the dashboard reads the history window once for many requests; a check by this process, or ?refresh=true, reads again', async () => {
+    const { makeStatusHandlers } = await import('../../src/app/statusHandlers');
+    const { HttpRequest } = await import('@azure/functions');
+    graph.certificate = apnsCertificate('2027-01-05T10:00:00Z');
+    const { prefix, env } = setup();
+    const rt = testRuntime(env);
+    const at = new Date('2026-12-26T10:00:00Z');
+    await checkAt(rt, at);
+    let clock = at;
+    const handlers = makeStatusHandlers(() => rt, () => clock);
+    const page = (when: Date, query: Record<string, string> = {}) => {
+      clock = when;
+      return handlers.dashboard(new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/dashboard', query }));
+    };
+    const historyQueries = (taken: string[]) => taken.filter((r) => r === 'GET /History()').length;
+    proxy.take(prefix);
+
+    const answers = await Promise.all(Array.from({ length: 20 }, () => page(new Date(at.getTime() + 60_000))));
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+    expect(historyQueries(proxy.take(prefix))).toBe(1);
+    expect(String(answers[0]!.body)).toContain('data-points="1"');
+
+    // A check by this process shows on the next page, its row in the chart.
+    await checkAt(rt, new Date(at.getTime() + 90_000));
+    proxy.take(prefix);
+    const after = await page(new Date(at.getTime() + 100_000));
+    expect(String(after.body)).toContain('data-points="2"');
+    expect(historyQueries(proxy.take(prefix))).toBe(1);
+    await page(new Date(at.getTime() + 110_000));
+    expect(historyQueries(proxy.take(prefix))).toBe(0);
+
+    // A page is reused within its second only: the next second's says when it was rendered.
+    const sameSecond = await page(new Date(at.getTime() + 110_500));
+    const nextSecond = await page(new Date(at.getTime() + 111_000));
+    expect(String(sameSecond.body)).toContain(new Date(at.getTime() + 110_000).toISOString());
+    expect(String(nextSecond.body)).toContain(new Date(at.getTime() + 111_000).toISOString());
+
+    // ?refresh=true reads afresh; a refresh that is neither true nor false is refused by name.
+    await page(new Date(at.getTime() + 120_000), { refresh: 'true' });
+    expect(historyQueries(proxy.take(prefix))).toBe(1);
+    const refused = await page(new Date(at.getTime() + 120_000), { refresh: 'yes' });
+    expect(refused.status).toBe(400);
+    expect(refused.jsonBody).toMatchObject({ field: 'refresh' });
+  });
+
   test('the schedule is evaluated once per hour for any number of status requests', async () => {
     const ncrontab = await import('../../src/schedule/ncrontab');
     const { vi } = await import('vitest');
