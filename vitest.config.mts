@@ -12,9 +12,10 @@ export default defineConfig({
     globalSetup: ['test/support/globalSetup.ts'],
     pool: 'forks',
     // Vitest's default (cores - 1) runs one file at a time on a 2-core machine, while most files spend
-    // their time waiting on Azurite, the loopback doubles and child processes: three files at once
-    // overlap those waits. Files may run side by side: each test has its own TABLE_PREFIX and ports.
-    maxWorkers: Math.max(3, availableParallelism() - 1),
+    // their time waiting on Azurite, the loopback doubles and child processes: four files at once
+    // overlap those waits (measured on this 2-core machine: 3 workers 60 s, 4 workers 53 s). Files may
+    // run side by side: each test has its own TABLE_PREFIX and ports.
+    maxWorkers: Math.max(4, availableParallelism()),
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default', ['json', { outputFile: 'test/artifacts/vitest-results.json' }]],
